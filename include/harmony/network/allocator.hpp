@@ -1,0 +1,103 @@
+// PortAllocator: named, idempotent, deterministic port allocation inside one range.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <harmony/network/error.hpp>
+#include <harmony/network/port_range.hpp>
+#include <harmony/network/protocol.hpp>
+#include <harmony/network/registry.hpp>
+
+namespace harmony::network {
+
+// FNV-1a 64-bit hash (offset basis 0xcbf29ce484222325, prime 0x100000001b3) of the bytes.
+constexpr std::uint64_t fnv1a64(std::string_view bytes) noexcept {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (char c : bytes) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+// Answers "is this port in use on this host right now for these protocols?" (--probe).
+using PortProbe = std::function<bool(Port, Protocols)>;
+
+struct AllocateOptions {
+    std::string pool;                        // empty: default pool (range minus named pools)
+    std::optional<Protocols> protocols;      // unset: tcp for new names, any for existing
+    std::optional<std::uint16_t> count;      // block size; unset: 1 for new names
+    std::optional<Port> port;                // pin: first port of the allocation
+    bool allow_registered = false;           // keep IANA/known-software ports as candidates
+    std::optional<std::string> owner;        // set/overwrite metadata when given
+    std::optional<std::string> notes;
+    std::optional<std::string> process;
+    PortProbe probe;                         // when set, skip ports it reports in use
+    TimePoint now = std::chrono::time_point_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now());   // for quarantine expiry
+};
+
+struct ReleaseOptions {
+    std::optional<int> quarantine_days;  // unset: the registry's quarantine_days
+    TimePoint now = std::chrono::time_point_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now());
+};
+
+class PortAllocator {
+public:
+    // An empty registry over [first, last] (the ADR's `PortAllocator::new(25_000, 25_999)`).
+    // If first > last the two are swapped.
+    PortAllocator(Port first, Port last);
+
+    // An allocator over an existing registry. The registry must be valid (see validate());
+    // an invalid one yields allocations that may overlap its bad entries.
+    explicit PortAllocator(Registry registry);
+
+    // Places `name` by the deterministic rule (product contract) or returns its existing ports
+    // unchanged. Errors: invalid_argument (bad name/option), not_found (unknown pool),
+    // conflict (pin taken, name placed differently than asked), exhausted (no room).
+    Expected<PortRange> allocate(std::string_view name, const AllocateOptions& options = {});
+
+    // Removes `name` and puts its ports in quarantine. Error: not_found (with a suggestion).
+    Expected<Released> release(std::string_view name, const ReleaseOptions& options = {});
+
+    // Adds a named pool. Errors: invalid_argument (bad name, outside range), conflict (overlap).
+    Expected<void> add_pool(std::string_view name, PortRange ports, bool reserved);
+
+    // Drops quarantine entries whose period ended before `now`.
+    void prune_expired(TimePoint now);
+
+    // The allocation of `name`, or nullptr.
+    [[nodiscard]] const Allocation* find(std::string_view name) const;
+
+    // A copy of the current registry content, in canonical order.
+    [[nodiscard]] Registry registry() const;
+
+    [[nodiscard]] PortRange range() const noexcept { return m_registry.range; }
+
+    // One bit per port number 0..65535.
+    using PortBits = std::array<std::uint64_t, 1024>;
+
+private:
+    struct Request;
+    Expected<PortRange> place(const Request& request) const;
+    Expected<PortRange> pin(const Request& request, std::string& pool) const;
+    std::optional<PortRange> reclaim(const Request& request) const;
+    void mark(const PortRange& ports, Protocols protocols, bool taken);
+    void add(Allocation allocation);
+    [[nodiscard]] std::string holder_of(Port port, Protocols protocols) const;
+    [[nodiscard]] const Pool* find_pool(std::string_view name) const;
+
+    Registry m_registry;  // allocations in insertion order; registry() sorts a copy
+    std::unordered_map<std::string, std::size_t> m_index;  // name -> allocations index
+    PortBits m_tcp{};  // ports allocated for TCP
+    PortBits m_udp{};  // ports allocated for UDP
+};
+
+}  // namespace harmony::network

@@ -1,0 +1,42 @@
+// Policy findings: what `harmony-ports check` reports about a range and a registry.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <harmony/network/port_range.hpp>
+#include <harmony/network/registry.hpp>
+
+namespace harmony::network {
+
+enum class Severity { info, warning, error };
+
+std::string_view to_string(Severity s) noexcept;
+
+// One finding. `code` is a stable kebab-case identifier documented in the README.
+struct Finding {
+    Severity severity = Severity::info;
+    std::string code;
+    std::string message;
+    std::optional<PortRange> ports;  // the ports involved, if any
+    std::string service;             // the service involved, if any
+    std::string platform;            // the platform involved, if any
+};
+
+// Facts about the host that policy checks use. Leave unset to skip the related check.
+struct HostFacts {
+    std::optional<PortRange> linux_ephemeral;  // this host's net.ipv4.ip_local_port_range
+};
+
+// Reads HostFacts from /proc (missing files leave fields unset; never fails).
+HostFacts read_host_facts();
+
+// Findings about the range alone (system ports, NodePort, ephemeral ranges per OS, other
+// allocators, IANA/known software) and about each allocation's ports, most severe first.
+std::vector<Finding> check_policy(const Registry& registry, const HostFacts& host);
+
+// Counts findings of a severity.
+int count_findings(const std::vector<Finding>& findings, Severity severity);
+
+}  // namespace harmony::network

@@ -1,0 +1,94 @@
+// Registry files on disk: discovery, loading with validation, canonical writing, locking.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <harmony/network/error.hpp>
+#include <harmony/network/policy.hpp>
+#include <harmony/network/registry.hpp>
+
+namespace harmony::network {
+
+inline constexpr std::string_view k_registry_file = "harmony.network.ports.toml";
+inline constexpr std::string_view k_registry_yaml_file = "harmony.network.ports.yaml";
+inline constexpr std::string_view k_registry_yml_file = "harmony.network.ports.yml";
+inline constexpr std::string_view k_config_file = "harmony.toml";
+
+enum class RegistryFormat { toml, yaml };
+
+// Format from the file name: .yaml/.yml -> yaml, anything else -> toml.
+RegistryFormat format_for_path(const std::filesystem::path& path);
+
+// Walks up from `start` (as git finds .git) and returns the first folder's registry file
+// (toml, then yaml, then yml), or nullopt when none exists up to the root.
+std::optional<std::filesystem::path> discover_registry(const std::filesystem::path& start);
+
+// Parses registry text. `file` names the source in messages. Syntax errors are parse_error;
+// content errors (unknown keys, bad names, wrong types, bad ranges, duplicates, overlaps,
+// entries outside the range or their pool) are all collected: invalid_registry whose message
+// holds one "file:line:col: what" line per problem. `range` is the orchestrator range.
+Expected<Registry> parse_registry(std::string_view text, RegistryFormat format,
+                                  std::string_view file, PortRange range);
+
+// Like parse_registry, but conflicts between valid entries (duplicate name, overlapping
+// ports, outside range or pool, overlapping pools) come back as error findings with codes
+// duplicate-name, duplicate-port, outside-range, outside-pool, pool-overlap instead of failing.
+struct LenientLoad {
+    Registry registry;
+    std::vector<Finding> problems;
+};
+Expected<LenientLoad> parse_registry_lenient(std::string_view text, RegistryFormat format,
+                                             std::string_view file, PortRange range);
+
+// Reads [harmony.network.defaults] orchestrator_port_range from harmony.toml text; other keys
+// are Harmony's and ignored. Missing key: k_adr014_range.
+Expected<PortRange> parse_harmony_config(std::string_view text, std::string_view file);
+
+// Renders the registry canonically (fixed key order, entries sorted, stable across runs).
+std::string render_registry(const Registry& registry, RegistryFormat format);
+
+// The harmony.toml text `init` writes for `range`.
+std::string render_harmony_config(PortRange range);
+
+// The files one registry lives in.
+struct RegistryPaths {
+    std::filesystem::path registry;  // harmony.network.ports.{toml,yaml,yml}
+    std::filesystem::path config;    // harmony.toml beside it
+};
+
+// Paths for an explicit registry file path.
+RegistryPaths paths_for(const std::filesystem::path& registry);
+
+// Reads harmony.toml (if present; else the ADR-014 range) and the registry at `paths`.
+// Errors: io_error/permission_denied (unreadable), parse_error, invalid_registry.
+Expected<Registry> load_registry(const RegistryPaths& paths);
+Expected<LenientLoad> load_registry_lenient(const RegistryPaths& paths);
+
+// Holds an exclusive advisory lock (flock) on the registry's folder; released on destruction.
+class RegistryLock {
+public:
+    // Blocks until the lock is held. Errors: io_error / permission_denied.
+    static Expected<RegistryLock> acquire(const std::filesystem::path& folder);
+    RegistryLock(RegistryLock&& other) noexcept;
+    RegistryLock& operator=(RegistryLock&& other) noexcept;
+    RegistryLock(const RegistryLock&) = delete;
+    RegistryLock& operator=(const RegistryLock&) = delete;
+    ~RegistryLock();
+
+private:
+    explicit RegistryLock(int fd) : m_fd(fd) {}
+    int m_fd = -1;
+};
+
+// Writes `text` to `path` atomically: temporary file in the same folder, fsync, rename,
+// fsync of the folder; keeps the old file's mode. Refuses (permission_denied) a file with no
+// write permission bits, so a read-only registry stays byte-for-byte unchanged.
+Expected<void> write_file_atomically(const std::filesystem::path& path, std::string_view text);
+
+// Reads a whole file. Errors: io_error / permission_denied / not_found.
+Expected<std::string> read_file(const std::filesystem::path& path);
+
+}  // namespace harmony::network

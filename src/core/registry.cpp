@@ -1,0 +1,86 @@
+#include <harmony/network/registry.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <tuple>
+
+#include <fmt/format.h>
+
+namespace harmony::network {
+
+Registry adr014_default_registry(PortRange range) {
+    Registry r;
+    r.range = range;
+    const Pool pools[] = {
+        {"metrics", {25090, 25099}, false, {}},
+        {"control-plane", {25500, 25519}, false, {}},
+        {"future-scores", {25550, 25599}, true, {}},
+    };
+    for (const auto& pool : pools) {
+        if (range.contains(pool.ports)) {
+            r.pools.push_back(pool);
+        }
+    }
+    Allocation rgw{"ceph-rgw", {25080, 25080}, Protocols::tcp, "", "",
+                   "Ceph RADOS Gateway: replacement for :80, public HTTP frontend (host-network)",
+                   "", {}};
+    Allocation https{"internal-https", {25443, 25443}, Protocols::tcp, "", "",
+                     "Internal HTTPS services: equivalent of :443 for secure endpoints", "", {}};
+    for (auto& a : {rgw, https}) {
+        if (range.contains(a.ports)) {
+            r.allocations.push_back(a);
+        }
+    }
+    return r;
+}
+
+void canonicalize(Registry& registry) {
+    std::sort(registry.pools.begin(), registry.pools.end(), [](const Pool& a, const Pool& b) {
+        return std::tie(a.ports, a.name) < std::tie(b.ports, b.name);
+    });
+    std::sort(registry.allocations.begin(), registry.allocations.end(),
+              [](const Allocation& a, const Allocation& b) {
+                  return std::tie(a.ports, a.protocols, a.name) <
+                         std::tie(b.ports, b.protocols, b.name);
+              });
+    std::sort(registry.released.begin(), registry.released.end(),
+              [](const Released& a, const Released& b) {
+                  return std::tie(a.ports, a.protocols, a.name, a.until) <
+                         std::tie(b.ports, b.protocols, b.name, b.until);
+              });
+}
+
+std::string format_time(TimePoint t) {
+    auto days = std::chrono::floor<std::chrono::days>(t);
+    std::chrono::year_month_day ymd{days};
+    std::chrono::hh_mm_ss hms{t - days};
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
+                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                       hms.hours().count(), hms.minutes().count(), hms.seconds().count());
+}
+
+Expected<TimePoint> parse_time(std::string_view text) {
+    int y = 0;
+    unsigned mo = 0, d = 0, h = 0, mi = 0, s = 0;
+    char z = 0;
+    int consumed = 0;
+    std::string copy(text);
+    // %n proves the whole text was consumed; trailing junk is rejected.
+    if (copy.size() != 20 ||
+        std::sscanf(copy.c_str(), "%4d-%2u-%2uT%2u:%2u:%2u%c%n", &y, &mo, &d, &h, &mi, &s, &z,
+                    &consumed) != 7 ||
+        consumed != 20 || z != 'Z') {
+        return fail(ErrorCode::invalid_argument,
+                    fmt::format("invalid time '{}': expected YYYY-MM-DDTHH:MM:SSZ", text));
+    }
+    std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{mo},
+                                    std::chrono::day{d}};
+    if (!ymd.ok() || h > 23 || mi > 59 || s > 59) {
+        return fail(ErrorCode::invalid_argument,
+                    fmt::format("invalid time '{}': no such date or time", text));
+    }
+    return TimePoint{std::chrono::sys_days{ymd}} + std::chrono::hours{h} +
+           std::chrono::minutes{mi} + std::chrono::seconds{s};
+}
+
+}  // namespace harmony::network

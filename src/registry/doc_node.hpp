@@ -1,0 +1,39 @@
+// A neutral, positioned document tree that TOML and YAML both parse into, so one decoder
+// validates the registry content model for either format with the same messages.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <harmony/network/error.hpp>
+#include <harmony/network/registry.hpp>
+
+namespace harmony::network::detail {
+
+struct DocNode {
+    // `scalar` is an untyped YAML scalar: read as string, integer or boolean on demand.
+    enum class Kind { table, array, string, integer, boolean, scalar, other };
+    Kind kind = Kind::other;
+    std::vector<std::pair<std::string, DocNode>> entries;  // table, in file order
+    std::vector<SourcePosition> key_positions;               // table keys, parallel to entries
+    std::vector<DocNode> items;                              // array
+    std::string text;                                        // string / scalar / other's type
+    std::int64_t integer = 0;
+    bool boolean = false;
+    SourcePosition where;
+};
+
+// Deepest nesting a registry file may use; deeper input is rejected before recursion grows.
+inline constexpr int k_max_depth = 16;
+
+// Parse failures carry parse_error and "file:line:col: what".
+Expected<DocNode> parse_toml_document(std::string_view text, std::string_view file);
+Expected<DocNode> parse_yaml_document(std::string_view text, std::string_view file);
+
+// "file:line:col: " (or "file: " when the position is unknown).
+std::string position_prefix(std::string_view file, SourcePosition where);
+
+}  // namespace harmony::network::detail

@@ -1,0 +1,41 @@
+#include "util/did_you_mean.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace harmony::util {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string closest_match(std::string_view typed, std::span<const std::string> candidates) {
+    // A typo is at most a third of the word away (at least 1, at most 3 edits), as ninja does.
+    std::size_t limit = std::clamp<std::size_t>(typed.size() / 3, 1, 3);
+    std::string best;
+    std::size_t best_distance = limit + 1;
+    for (const auto& candidate : candidates) {
+        std::size_t d = edit_distance(typed, candidate);
+        if (d < best_distance) {
+            best_distance = d;
+            best = candidate;
+        }
+    }
+    return best;
+}
+
+}  // namespace harmony::util

@@ -1,0 +1,16 @@
+// Quoting untrusted text inside one-line messages.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace harmony::util {
+
+// `text` with control bytes, non-ASCII bytes, quotes and backslashes as \xNN, cut at
+// `limit` bytes with "..." appended, so a message stays one printable line.
+std::string printable_text(std::string_view text, std::size_t limit = 80);
+
+// True when `text` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
+}  // namespace harmony::util

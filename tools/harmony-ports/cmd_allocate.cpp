@@ -1,0 +1,106 @@
+// `allocate NAME`: place a service by the deterministic rule; print only its port(s).
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <harmony/network/host_probe.hpp>
+#include <harmony/network/service_name.hpp>
+
+#include "commands.hpp"
+
+namespace harmony::cli {
+
+std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global) {
+    struct Options {
+        std::string name, pool, protocol, owner, notes, process;
+        int count = 0;
+        int port = -1;
+        bool probe = false, allow_registered = false, json = false;
+    };
+    auto o = std::make_shared<Options>();
+    app.add_option("name", o->name, "service name (a-z 0-9 - ., 1-63 characters)")->required();
+    app.add_option("--pool", o->pool, "named pool to allocate from (default: the default pool)");
+    app.add_option("--protocol", o->protocol, "tcp (default), udp or tcp+udp");
+    app.add_option("--count", o->count, "allocate a contiguous block of this many ports");
+    app.add_option("--port", o->port, "pin this port (first port of a block)");
+    app.add_option("--owner", o->owner, "who owns the service (free text)");
+    app.add_option("--notes", o->notes, "notes (free text)");
+    app.add_option("--process", o->process, "expected process name (comm) listening on it");
+    app.add_flag("--probe", o->probe, "also skip ports that are in use on this host now");
+    app.add_flag("--allow-registered", o->allow_registered,
+                 "keep IANA-registered and known-software ports as candidates");
+    app.add_flag("--json", o->json, "print {\"name\",\"first\",\"last\",\"protocols\"}");
+    return [o, &app, &global] {
+        AllocateOptions options;
+        options.pool = o->pool;
+        options.allow_registered = o->allow_registered;
+        if (!o->protocol.empty()) {
+            auto p = parse_protocols(o->protocol);
+            if (!p) {
+                return report(p.error());
+            }
+            options.protocols = *p;
+        }
+        if (app.count("--count") > 0) {
+            if (o->count < 1 || o->count > 65535) {
+                return report(Error{ErrorCode::invalid_argument,
+                                    fmt::format("invalid --count {}: must be 1-65535", o->count)});
+            }
+            options.count = static_cast<std::uint16_t>(o->count);
+        }
+        if (app.count("--port") > 0) {
+            if (o->port < 0 || o->port > 65535) {
+                return report(Error{ErrorCode::invalid_argument,
+                                    fmt::format("invalid --port {}: must be 0-65535", o->port)});
+            }
+            options.port = static_cast<Port>(o->port);
+        }
+        for (auto [flag, value, into] :
+             {std::tuple{"--owner", &o->owner, &options.owner},
+              std::tuple{"--notes", &o->notes, &options.notes}}) {
+            if (app.count(flag) > 0) {
+                if (auto ok = validate_free_text(std::string_view(flag).substr(2), *value); !ok) {
+                    return report(ok.error());
+                }
+                *into = *value;
+            }
+        }
+        if (app.count("--process") > 0) {
+            if (auto ok = validate_process_name(o->process); !ok) {
+                return report(ok.error());
+            }
+            options.process = o->process;
+        }
+        if (o->probe) {
+            options.probe = port_in_use;
+        }
+        PortRange ports;
+        Protocols protocols = Protocols::tcp;
+        auto done = update_registry(global, [&](PortAllocator& allocator) -> Expected<void> {
+            auto placed = allocator.allocate(o->name, options);
+            if (!placed) {
+                return std::unexpected(placed.error());
+            }
+            ports = *placed;
+            protocols = allocator.find(o->name)->protocols;
+            return {};
+        });
+        if (!done) {
+            return report(done.error());
+        }
+        // Printed only after the registry is durable on disk.
+        if (o->json) {
+            nlohmann::ordered_json j{{"name", o->name},
+                                     {"first", ports.first},
+                                     {"last", ports.last},
+                                     {"protocols", protocol_list(protocols)}};
+            std::printf("%s\n", j.dump().c_str());
+        } else {
+            std::printf("%s\n", ports.to_string().c_str());
+        }
+        return 0;
+    };
+}
+
+}  // namespace harmony::cli

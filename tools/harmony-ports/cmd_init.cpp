@@ -1,0 +1,102 @@
+// `init`: write harmony.toml and the registry (ADR-014 table unless --empty).
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+
+namespace harmony::cli {
+namespace fs = std::filesystem;
+
+std::function<int()> setup_init(CLI::App& app, const GlobalOptions& global) {
+    struct Options {
+        std::string range, format = "toml";
+        bool empty = false, force = false;
+    };
+    auto o = std::make_shared<Options>();
+    app.add_option("--range", o->range, "orchestrator port range A-B (default 25000-25999)");
+    app.add_flag("--empty", o->empty, "write no pools or allocations");
+    app.add_option("--format", o->format, "registry format: toml (default) or yaml");
+    app.add_flag("--force", o->force, "overwrite existing files");
+    return [o, &app, &global] {
+        if (o->format != "toml" && o->format != "yaml") {
+            return report(Error{ErrorCode::invalid_argument,
+                                fmt::format("invalid --format '{}': expected toml or yaml",
+                                            o->format)});
+        }
+        RegistryFormat format = o->format == "yaml" ? RegistryFormat::yaml : RegistryFormat::toml;
+        // init writes where it is told, else in the working folder (as `git init` does).
+        std::string explicit_path = global.registry;
+        if (explicit_path.empty()) {
+            if (const char* env = std::getenv("HARMONY_PORTS_REGISTRY"); env && *env) {
+                explicit_path = env;
+            }
+        }
+        fs::path registry_path =
+            !explicit_path.empty()
+                ? fs::path(explicit_path)
+                : fs::current_path() / (format == RegistryFormat::yaml ? k_registry_yaml_file
+                                                                       : k_registry_file);
+        if (!explicit_path.empty() && app.count("--format") == 0) {
+            format = format_for_path(registry_path);
+        }
+        RegistryPaths paths = paths_for(registry_path);
+
+        std::error_code ec;
+        std::optional<PortRange> existing_range;
+        if (fs::exists(paths.config, ec)) {
+            auto text = read_file(paths.config);
+            if (!text) {
+                return report(text.error());
+            }
+            auto parsed = parse_harmony_config(*text, paths.config.string());
+            if (!parsed) {
+                return report(parsed.error());
+            }
+            existing_range = *parsed;
+        }
+        PortRange range = existing_range.value_or(k_adr014_range);
+        if (!o->range.empty()) {
+            auto parsed = PortRange::parse(o->range);
+            if (!parsed) {
+                return report(parsed.error());
+            }
+            range = *parsed;
+        }
+        bool write_config = !existing_range || (*existing_range != range);
+        if (existing_range && *existing_range != range && !o->force) {
+            return report(Error{ErrorCode::already_exists,
+                                fmt::format("{} already sets orchestrator_port_range = \"{}\"; "
+                                            "edit it, or pass --force to overwrite the file",
+                                            paths.config.string(), existing_range->to_string())});
+        }
+        for (auto name : {k_registry_file, k_registry_yaml_file, k_registry_yml_file}) {
+            fs::path other = paths.registry.parent_path() / name;
+            if (fs::exists(other, ec) && !o->force) {
+                return report(Error{ErrorCode::already_exists,
+                                    fmt::format("{} already exists; pass --force to overwrite it",
+                                                other.string())});
+            }
+        }
+        Registry registry = o->empty ? Registry{} : adr014_default_registry(range);
+        registry.range = range;
+        if (auto ok = write_file_atomically(paths.registry, render_registry(registry, format));
+            !ok) {
+            return report(ok.error());
+        }
+        if (write_config) {
+            if (auto ok = write_file_atomically(paths.config, render_harmony_config(range)); !ok) {
+                return report(ok.error());
+            }
+        }
+        std::printf("wrote %s (%zu pools, %zu allocations)%s\n", paths.registry.string().c_str(),
+                    registry.pools.size(), registry.allocations.size(),
+                    write_config ? fmt::format(" and {} (range {})", paths.config.string(),
+                                               range.to_string())
+                                       .c_str()
+                                 : "");
+        return 0;
+    };
+}
+
+}  // namespace harmony::cli

@@ -1,0 +1,28 @@
+// The sub-command table: each entry registers its options and runs.
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+#include <CLI/CLI.hpp>
+
+#include "context.hpp"
+
+namespace harmony::cli {
+
+struct Command {
+    std::string_view name;
+    std::string_view summary;
+    // Adds options to `app` and returns the function that runs the command (exit code).
+    std::function<std::function<int()>(CLI::App& app, const GlobalOptions& global)> setup;
+};
+
+std::function<int()> setup_status(CLI::App& app, const GlobalOptions& global);
+std::function<int()> setup_init(CLI::App& app, const GlobalOptions& global);
+std::function<int()> setup_list(CLI::App& app, const GlobalOptions& global);
+std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global);
+std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global);
+std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global);
+std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global);
+
+}  // namespace harmony::cli

@@ -1,0 +1,188 @@
+#include "context.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace harmony::cli {
+namespace fs = std::filesystem;
+
+Expected<Location> locate(const GlobalOptions& global) {
+    std::string explicit_path = global.registry;
+    if (explicit_path.empty()) {
+        if (const char* env = std::getenv("HARMONY_PORTS_REGISTRY"); env && *env) {
+            explicit_path = env;
+        }
+    }
+    if (!explicit_path.empty()) {
+        fs::path path(explicit_path);
+        std::error_code ec;
+        if (fs::is_directory(path, ec)) {
+            return fail(ErrorCode::invalid_argument,
+                        fmt::format("{}: is a folder; name the registry file inside it "
+                                    "(e.g. {}/{})",
+                                    explicit_path, explicit_path, k_registry_file));
+        }
+        return Location{paths_for(path), path.string()};
+    }
+    std::error_code ec;
+    auto cwd = fs::current_path(ec);
+    if (ec) {
+        return fail(ErrorCode::io_error,
+                    fmt::format("cannot read the working folder: {}", ec.message()));
+    }
+    if (auto found = discover_registry(cwd)) {
+        return Location{paths_for(*found), found->string()};
+    }
+    return Location{std::nullopt, "embedded ADR-014 default"};
+}
+
+Expected<Registry> load_for_reading(const Location& where) {
+    if (!where.paths) {
+        return adr014_default_registry();
+    }
+    return load_registry(*where.paths);
+}
+
+int report(const Error& error) {
+    std::string_view rest = error.message;
+    while (true) {
+        auto nl = rest.find('\n');
+        std::fprintf(stderr, "harmony-ports: error: %.*s\n",
+                     static_cast<int>(nl == std::string_view::npos ? rest.size() : nl),
+                     rest.data());
+        if (nl == std::string_view::npos) {
+            break;
+        }
+        rest.remove_prefix(nl + 1);
+    }
+    return exit_code_for(error.code);
+}
+
+bool use_color() {
+    const char* no_color = std::getenv("NO_COLOR");
+    return (no_color == nullptr || *no_color == '\0') && ::isatty(STDOUT_FILENO) == 1;
+}
+
+std::string paint(std::string_view text, Severity severity) {
+    static const bool color = use_color();
+    if (!color) {
+        return std::string(text);
+    }
+    const char* code = severity == Severity::error     ? "\033[1;31m"
+                       : severity == Severity::warning ? "\033[1;33m"
+                                                       : "\033[1;36m";
+    return fmt::format("{}{}\033[0m", code, text);
+}
+
+void print_findings(const std::vector<Finding>& findings) {
+    for (const auto& f : findings) {
+        std::printf("%s: %s [%s]\n", paint(to_string(f.severity), f.severity).c_str(),
+                    f.message.c_str(), f.code.c_str());
+    }
+    int errors = count_findings(findings, Severity::error);
+    int warnings = count_findings(findings, Severity::warning);
+    int infos = count_findings(findings, Severity::info);
+    std::printf("%d error%s, %d warning%s, %d info\n", errors, errors == 1 ? "" : "s", warnings,
+                warnings == 1 ? "" : "s", infos);
+}
+
+std::string findings_json(const std::vector<Finding>& findings) {
+    nlohmann::ordered_json out;
+    out["findings"] = nlohmann::ordered_json::array();
+    for (const auto& f : findings) {
+        nlohmann::ordered_json j;
+        j["severity"] = to_string(f.severity);
+        j["code"] = f.code;
+        j["message"] = f.message;
+        if (f.ports) {
+            j["first"] = f.ports->first;
+            j["last"] = f.ports->last;
+        }
+        if (!f.service.empty()) {
+            j["service"] = f.service;
+        }
+        if (!f.platform.empty()) {
+            j["platform"] = f.platform;
+        }
+        out["findings"].push_back(std::move(j));
+    }
+    out["errors"] = count_findings(findings, Severity::error);
+    out["warnings"] = count_findings(findings, Severity::warning);
+    return out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+Expected<std::vector<Finding>> run_checks(const Location& where, Registry* loaded) {
+    Registry registry;
+    std::vector<Finding> problems;
+    if (where.paths) {
+        auto lenient = load_registry_lenient(*where.paths);
+        if (!lenient) {
+            return std::unexpected(lenient.error());
+        }
+        registry = std::move(lenient->registry);
+        problems = std::move(lenient->problems);
+    } else {
+        registry = adr014_default_registry();
+    }
+    auto findings = check_policy(registry, read_host_facts());
+    findings.insert(findings.begin(), problems.begin(), problems.end());
+    if (loaded != nullptr) {
+        *loaded = std::move(registry);
+    }
+    return findings;
+}
+
+Expected<void> emit(const std::string& text, const std::string& path) {
+    if (path.empty() || path == "-") {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        return {};
+    }
+    return write_file_atomically(path, text);
+}
+
+}  // namespace harmony::cli
+
+namespace harmony::cli {
+
+Expected<void> update_registry(const GlobalOptions& global,
+                               const std::function<Expected<void>(PortAllocator&)>& change) {
+    auto where = locate(global);
+    if (!where) {
+        return std::unexpected(where.error());
+    }
+    if (!where->paths) {
+        return fail(ErrorCode::not_found,
+                    fmt::format("no {} found in {} or any folder above it; run `harmony-ports "
+                                "init` to create one",
+                                k_registry_file, fs::current_path().string()));
+    }
+    const RegistryPaths& paths = *where->paths;
+    auto lock = RegistryLock::acquire(paths.registry.parent_path());
+    if (!lock) {
+        return std::unexpected(lock.error());
+    }
+    // Read under the lock so no concurrent writer's entry can be lost.
+    auto registry = load_registry(paths);
+    if (!registry) {
+        return std::unexpected(registry.error());
+    }
+    const auto format = format_for_path(paths.registry);
+    const std::string before = render_registry(*registry, format);
+    PortAllocator allocator(std::move(*registry));
+    allocator.prune_expired(
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+    if (auto changed = change(allocator); !changed) {
+        return changed;
+    }
+    const std::string after = render_registry(allocator.registry(), format);
+    if (after == before) {
+        return {};
+    }
+    return write_file_atomically(paths.registry, after);
+}
+
+}  // namespace harmony::cli

@@ -1,0 +1,94 @@
+// harmony-ports: parse, call the library, print. Sub-commands live in a table (as ninja's).
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include <harmony/network/version.hpp>
+
+#include "commands.hpp"
+#include "util/did_you_mean.hpp"
+
+using namespace harmony::cli;
+
+namespace {
+
+const std::vector<Command>& command_table() {
+    static const std::vector<Command> table = {
+        {"init", "write harmony.toml and the registry with the ADR-014 table", setup_init},
+        {"list", "show the range, pools and allocations", setup_list},
+        {"allocate", "give a service its port (deterministic, idempotent)", setup_allocate},
+        {"release", "free a service's ports into quarantine", setup_release},
+        {"check", "report policy and registry problems", setup_check},
+        {"export", "render the registry for other tools", setup_export},
+    };
+    return table;
+}
+
+// The first word that is not an option (or an option's value) is the sub-command.
+std::string first_command_word(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--registry") {
+            ++i;
+            continue;
+        }
+        if (!arg.empty() && arg[0] != '-') {
+            return std::string(arg);
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"harmony-ports: Harmony's port registry and allocator (ADR-014).\n"
+                 "Without a sub-command: the allocation table and policy findings.",
+                 "harmony-ports"};
+    app.set_version_flag("--version", fmt::format("harmony-ports {}", harmony::network::k_version));
+    GlobalOptions global;
+    app.add_option("--registry", global.registry,
+                   "registry file (default: $HARMONY_PORTS_REGISTRY, else found by walking up "
+                   "from the working folder)");
+    app.require_subcommand(0, 1);
+    app.fallthrough();
+
+    std::vector<std::string> names;
+    std::function<int()> run;
+    std::vector<std::pair<CLI::App*, std::function<int()>>> commands;
+    for (const auto& command : command_table()) {
+        CLI::App* sub = app.add_subcommand(std::string(command.name), std::string(command.summary));
+        commands.emplace_back(sub, command.setup(*sub, global));
+        names.emplace_back(command.name);
+    }
+    auto status = setup_status(app, global);
+
+    std::string word = first_command_word(argc, argv);
+    if (!word.empty() && std::find(names.begin(), names.end(), word) == names.end()) {
+        auto hint = harmony::util::closest_match(word, names);
+        std::fprintf(stderr, "harmony-ports: error: unknown command '%s'%s\n", word.c_str(),
+                     hint.empty() ? " (see harmony-ports --help)"
+                                  : fmt::format(" (did you mean {}?)", hint).c_str());
+        return 2;
+    }
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "harmony-ports: error: %s\n", e.what());
+        return 2;
+    }
+    for (auto& [sub, fn] : commands) {
+        if (sub->parsed()) {
+            return fn();
+        }
+    }
+    return status();
+}
