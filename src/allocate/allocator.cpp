@@ -138,6 +138,18 @@ Expected<PortRange> PortAllocator::allocate(std::string_view name,
     if (auto ok = validate_service_name(name); !ok) {
         return std::unexpected(ok.error());
     }
+    for (auto [field, text] : {std::pair{"owner", &options.owner}, std::pair{"notes", &options.notes}}) {
+        if (*text) {
+            if (auto ok = validate_free_text(field, **text); !ok) {
+                return std::unexpected(ok.error());
+            }
+        }
+    }
+    if (options.process) {
+        if (auto ok = validate_process_name(*options.process); !ok) {
+            return std::unexpected(ok.error());
+        }
+    }
     if (options.count && *options.count == 0) {
         return fail(ErrorCode::invalid_argument,
                     fmt::format("invalid count 0 for {}: a block holds at least 1 port", name));

@@ -1,0 +1,189 @@
+// Micro-benchmarks of the library: PortAllocator placement and registry parse/render.
+// See docs/PERFORMANCE.md for how to run them and the numbers measured.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include <harmony/network/allocator.hpp>
+#include <harmony/network/registry.hpp>
+#include <harmony/network/registry_file.hpp>
+
+namespace {
+
+using harmony::network::AllocateOptions;
+using harmony::network::Allocation;
+using harmony::network::Port;
+using harmony::network::PortAllocator;
+using harmony::network::PortRange;
+using harmony::network::Protocols;
+using harmony::network::Registry;
+using harmony::network::RegistryFormat;
+using harmony::network::ReleaseOptions;
+
+// "svc-000000", "svc-000001", ...: valid service names, built outside every timed region.
+std::vector<std::string> make_names(std::size_t n, std::string_view prefix = "svc") {
+    std::vector<std::string> names;
+    names.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        names.push_back(fmt::format("{}-{:06}", prefix, i));
+    }
+    return names;
+}
+
+// The range a benchmark argument stands for: 1000 -> 25000-25999, 65535 -> 1-65535.
+PortRange range_for(std::int64_t size) {
+    if (size >= 65535) {
+        return PortRange{1, 65535};
+    }
+    return PortRange{25000, static_cast<Port>(25000 + size - 1)};
+}
+
+AllocateOptions allow_registered() {
+    AllocateOptions options;
+    options.allow_registered = true;  // every port of the range is a candidate
+    return options;
+}
+
+// A 1,000-entry registry over 20000-29999 made by 1,000 default allocate() calls (the same
+// content 1,000 `harmony-ports allocate` runs produce).
+Registry registry_with_1000_entries() {
+    PortAllocator allocator(20000, 29999);
+    for (const auto& name : make_names(1000)) {
+        if (!allocator.allocate(name)) {
+            return {};
+        }
+    }
+    return allocator.registry();
+}
+
+// BM_FillRange/N: allocate N unique names into an empty N-port range until it is full
+// (every allocation succeeds, the last ones walk far to find the few free ports left).
+// items/s = allocations per second. Building and destroying the allocator is not timed.
+void BM_FillRange(benchmark::State& state) {
+    const PortRange range = range_for(state.range(0));
+    const auto names = make_names(range.size());
+    const AllocateOptions options = allow_registered();
+    for (auto _ : state) {
+        state.PauseTiming();
+        auto allocator = std::make_unique<PortAllocator>(range.first, range.last);
+        state.ResumeTiming();
+        for (const auto& name : names) {
+            auto placed = allocator->allocate(name, options);
+            if (!placed) {
+                state.SkipWithError(placed.error().message.c_str());
+                break;
+            }
+            benchmark::DoNotOptimize(placed);
+        }
+        state.PauseTiming();
+        allocator.reset();
+        state.ResumeTiming();
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(range.size()));
+}
+BENCHMARK(BM_FillRange)->Arg(1000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FillRange)->Arg(65535)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// BM_AllocateIntoNearlyFull/65535: one allocate() of a new name into 1-65535 with every
+// port taken except 8 scattered ones, i.e. the worst case of the upward walk plus the
+// per-call candidate bitmap. Untimed between iterations: the name is released again
+// (quarantine 0) so every iteration sees the same 8 free ports; 256 names cycle so the
+// hash start positions vary.
+void BM_AllocateIntoNearlyFull(benchmark::State& state) {
+    const PortRange range = range_for(state.range(0));
+    const std::vector<std::uint32_t> free_ports = {1,     8191,  16383, 24575,
+                                                   32767, 40959, 49151, 65535};
+    Registry registry;
+    registry.range = range;
+    std::size_t next_free = 0;
+    for (std::uint32_t p = range.first; p <= range.last; ++p) {
+        if (next_free < free_ports.size() && free_ports[next_free] == p) {
+            ++next_free;
+            continue;
+        }
+        registry.allocations.push_back(Allocation{fmt::format("held-{:05}", p),
+                                                  PortRange{static_cast<Port>(p),
+                                                            static_cast<Port>(p)},
+                                                  Protocols::tcp, "", "", "", "", {}});
+    }
+    PortAllocator allocator(std::move(registry));
+    const auto names = make_names(256, "new");
+    const AllocateOptions options = allow_registered();
+    ReleaseOptions no_quarantine;
+    no_quarantine.quarantine_days = 0;
+    std::size_t i = 0;
+    for (auto _ : state) {
+        const std::string& name = names[i++ % names.size()];
+        auto placed = allocator.allocate(name, options);
+        state.PauseTiming();
+        if (!placed) {
+            state.SkipWithError(placed.error().message.c_str());
+            break;
+        }
+        benchmark::DoNotOptimize(placed);
+        (void)allocator.release(name, no_quarantine);
+        state.ResumeTiming();
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AllocateIntoNearlyFull)->Arg(65535)->Unit(benchmark::kMicrosecond);
+
+// BM_AllocateIdempotent: allocate() of a name the 1,000-entry registry already holds; the
+// idempotent path (name check + index lookup) that returns the stored port unchanged.
+void BM_AllocateIdempotent(benchmark::State& state) {
+    PortAllocator allocator(registry_with_1000_entries());
+    const auto names = make_names(1000);
+    std::size_t i = 0;
+    for (auto _ : state) {
+        auto placed = allocator.allocate(names[i++ % names.size()]);
+        if (!placed) {
+            state.SkipWithError(placed.error().message.c_str());
+            break;
+        }
+        benchmark::DoNotOptimize(placed);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AllocateIdempotent)->Unit(benchmark::kNanosecond);
+
+// BM_ParseRegistry/1000: parse_registry() (TOML parse + full validation) of the canonical
+// text of a 1,000-entry registry over 20000-29999 -- the load every CLI command does.
+void BM_ParseRegistry(benchmark::State& state) {
+    const std::string text =
+        render_registry(registry_with_1000_entries(), RegistryFormat::toml);
+    for (auto _ : state) {
+        auto parsed = harmony::network::parse_registry(text, RegistryFormat::toml,
+                                                       "bench.toml", PortRange{20000, 29999});
+        if (!parsed || parsed->allocations.size() != 1000) {
+            state.SkipWithError("parse_registry failed");
+            break;
+        }
+        benchmark::DoNotOptimize(parsed);
+    }
+    state.SetItemsProcessed(state.iterations() * 1000);
+    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(text.size()));
+}
+BENCHMARK(BM_ParseRegistry)->Arg(1000)->Unit(benchmark::kMicrosecond);
+
+// BM_RenderRegistry/1000: render_registry() of the same 1,000-entry registry to canonical
+// TOML -- done twice per CLI write (before/after, to skip unchanged writes).
+void BM_RenderRegistry(benchmark::State& state) {
+    const Registry registry = registry_with_1000_entries();
+    std::size_t bytes = 0;
+    for (auto _ : state) {
+        auto text = render_registry(registry, RegistryFormat::toml);
+        bytes = text.size();
+        benchmark::DoNotOptimize(text);
+    }
+    state.SetItemsProcessed(state.iterations() * 1000);
+    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_RenderRegistry)->Arg(1000)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang++-16, -DHARMONY_PORTS_FUZZ=ON) in build-fuzz/ and runs each
+# for a bounded time on a fresh copy of its seed corpus in fuzz/corpus/<target>/ (the repository
+# corpus is never written). Crash/leak/timeout inputs go to build-fuzz/artifacts/<target>/.
+# Exits non-zero when any target fails.
+#
+# Environment: FUZZ_SECONDS (per target, default 30), FUZZ_TARGETS (space-separated subset),
+# FUZZ_BUILD_DIR (default <repo>/build-fuzz), FUZZ_JOBS (ninja -j, default 2),
+# CXX_FUZZ (compiler, default clang++-16).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+BUILD="${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
+SECONDS_PER_TARGET="${FUZZ_SECONDS:-30}"
+TARGETS="${FUZZ_TARGETS:-range_fuzz registry_toml_fuzz registry_yaml_fuzz harmony_config_fuzz}"
+
+if [[ ! -f "$BUILD/CMakeCache.txt" ]]; then
+    cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER="${CXX_FUZZ:-clang++-16}" \
+        -DHARMONY_PORTS_FUZZ=ON -DBUILD_TESTING=OFF -DHARMONY_PORTS_BENCH=OFF \
+        -DCMAKE_BUILD_TYPE=RelWithDebInfo
+fi
+ninja -C "$BUILD" -j"${FUZZ_JOBS:-2}" fuzz_targets
+
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:symbolize=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+
+# Classifies a failed run from its log.
+failure_kind() {
+    local log="$1"
+    if grep -q "ERROR: LeakSanitizer" "$log"; then echo "LEAK"
+    elif grep -q "ERROR: AddressSanitizer" "$log"; then echo "ASAN"
+    elif grep -q "runtime error:" "$log"; then echo "UBSAN"
+    elif grep -q "ERROR: libFuzzer: timeout" "$log"; then echo "TIMEOUT"
+    elif grep -q "ERROR: libFuzzer: out-of-memory" "$log"; then echo "OOM"
+    elif grep -q "round trip:" "$log"; then echo "ROUND-TRIP"
+    else echo "CRASH"
+    fi
+}
+
+summary=()
+failed=0
+for target in $TARGETS; do
+    binary="$BUILD/fuzz/$target"
+    seeds="$ROOT/fuzz/corpus/$target"
+    work="$BUILD/fuzz-work/$target"
+    artifacts="$BUILD/artifacts/$target"
+    log="$BUILD/artifacts/$target.log"
+    if [[ ! -x "$binary" ]]; then
+        echo "run_fuzzers: missing $binary" >&2
+        exit 2
+    fi
+    rm -rf "$work"
+    mkdir -p "$work" "$artifacts"
+    if [[ -d "$seeds" ]]; then
+        cp -R "$seeds/." "$work/"
+    fi
+    args=(-max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 -timeout=10
+          -artifact_prefix="$artifacts/" -print_final_stats=1)
+    if [[ "$target" != range_fuzz ]]; then
+        args+=(-dict="$ROOT/fuzz/registry.dict")
+    fi
+    echo "== $target: ${SECONDS_PER_TARGET}s, log $log"
+    status=0
+    "$binary" "${args[@]}" "$work" >"$log" 2>&1 || status=$?
+    runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
+    rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)"
+    if [[ -z "$runs" ]]; then
+        runs="$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log" | tail -n 1)"
+    fi
+    if [[ "$status" -eq 0 ]]; then
+        result="ok"
+    else
+        failed=1
+        result="FAIL $(failure_kind "$log") (exit $status)"
+        artifact="$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)"
+        if [[ -n "$artifact" ]]; then
+            result+=" reproducer $artifact"
+        fi
+        tail -n 40 "$log" >&2
+    fi
+    summary+=("$(printf '%-20s runs=%-10s exec/s=%-8s %s' "$target" "${runs:-?}" "${rate:-?}" \
+        "$result")")
+done
+
+echo "== fuzz summary (${SECONDS_PER_TARGET}s per target)"
+printf '%s\n' "${summary[@]}"
+exit "$failed"
