@@ -23,6 +23,16 @@ if [[ ! -f "$BUILD/CMakeCache.txt" ]]; then
 fi
 ninja -C "$BUILD" -j"${FUZZ_JOBS:-2}" fuzz_targets
 
+# Symbolized stacks: the sanitizer runtime does not find llvm-symbolizer by itself here.
+if [[ -z "${ASAN_SYMBOLIZER_PATH:-}" ]]; then
+    for candidate in llvm-symbolizer-16 llvm-symbolizer; do
+        if command -v "$candidate" >/dev/null; then
+            ASAN_SYMBOLIZER_PATH="$(readlink -f "$(command -v "$candidate")")"
+            export ASAN_SYMBOLIZER_PATH
+            break
+        fi
+    done
+fi
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:symbolize=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package harmony-ports needs to build, test, fuzz and benchmark.
+# Run as root on a fresh machine; safe to run again.
+set -euo pipefail
+packages=(
+  g++ cmake ninja-build pkg-config git
+  libtomlplusplus-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang-16 libclang-rt-16-dev
+  python3 python3-port-for hyperfine
+  iproute2
+)
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "install-deps: ${#packages[@]} packages present"

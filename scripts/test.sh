@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The one test command (README and CI): build, run every test, run them again under
+# AddressSanitizer + UndefinedBehaviorSanitizer, then run each fuzz target briefly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+total=0
+failed=0
+
+run_ctest() {  # run_ctest BUILD_DIR LABEL
+  local log
+  log=$(mktemp)
+  if ctest --test-dir "$1" -j "$jobs" --output-on-failure --timeout 600 | tee "$log"; then :; fi
+  local line n f
+  line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -1)
+  [ -n "$line" ] || { echo "test.sh: ctest in $1 reported no result"; failed=$((failed + 1)); return; }
+  n=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")
+  f=$(sed -E 's/.*, ([0-9]+) tests failed.*/\1/' <<<"$line")
+  total=$((total + n))
+  failed=$((failed + f))
+  echo "test.sh: $2: $((n - f)) of $n passed"
+  rm -f "$log"
+}
+
+echo "== generated files match ../shared/data"
+if [ -d ../shared/data ]; then
+  gen=$(mktemp -d)
+  python3 scripts/gen_port_data.py ../shared/data --output "$gen/port_data.cpp" >/dev/null
+  python3 scripts/reference_allocator.py ../shared/data --output "$gen/vectors.tsv" >/dev/null
+  for pair in "src/policy/port_data.cpp:$gen/port_data.cpp" \
+              "tests/vectors/allocation_vectors.tsv:$gen/vectors.tsv"; do
+    total=$((total + 1))
+    if cmp -s "${pair%%:*}" "${pair#*:}"; then
+      echo "test.sh: ${pair%%:*} is current"
+    else
+      echo "test.sh: ${pair%%:*} is stale: rerun its script"
+      failed=$((failed + 1))
+    fi
+  done
+  rm -rf "$gen"
+else
+  echo "test.sh: ../shared/data not present; skipped"
+fi
+
+echo "== build (RelWithDebInfo)"
+scripts/build.sh
+run_ctest build "tests"
+
+echo "== build with ASan + UBSan"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHARMONY_PORTS_SANITIZE=ON \
+  -DHARMONY_PORTS_BENCH=OFF -DBUILD_TESTING=ON >/dev/null
+cmake --build build-asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  run_ctest build-asan "tests under ASan+UBSan"
+
+echo "== fuzz targets on their seed corpora"
+if FUZZ_SECONDS="${FUZZ_SECONDS:-20}" scripts/run_fuzzers.sh; then
+  echo "test.sh: fuzzing found nothing"
+else
+  echo "test.sh: fuzzing found a crash (see build-fuzz/artifacts)"
+  failed=$((failed + 1))
+  total=$((total + 1))
+fi
+
+echo "tests: $((total - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
