@@ -1,5 +1,5 @@
 # Project-wide compile flags: strict warnings, optional sanitizers, clang-16 fuzz mode.
-add_compile_options(-Wall -Wextra -Werror -Wshadow=local -Wnon-virtual-dtor)
+add_compile_options(-Wall -Wextra -Werror -Wnon-virtual-dtor $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
   # libstdc++ 12 hides std::expected unless __cpp_concepts >= 202002L; clang 16 implements
   # what <expected> needs (P0848) but still reports 201907L. Only the fuzz build uses clang.

@@ -39,7 +39,9 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 # Classifies a failed run from its log.
 failure_kind() {
     local log="$1"
-    if grep -q "ERROR: LeakSanitizer" "$log"; then echo "LEAK"
+    local status="$2"
+    if [[ "$status" -eq 124 || "$status" -eq 137 ]]; then echo "HUNG (killed by timeout)"
+    elif grep -q "ERROR: LeakSanitizer" "$log"; then echo "LEAK"
     elif grep -q "ERROR: AddressSanitizer" "$log"; then echo "ASAN"
     elif grep -q "runtime error:" "$log"; then echo "UBSAN"
     elif grep -q "ERROR: libFuzzer: timeout" "$log"; then echo "TIMEOUT"
@@ -73,7 +75,10 @@ for target in $TARGETS; do
     fi
     echo "== $target: ${SECONDS_PER_TARGET}s, log $log"
     status=0
-    "$binary" "${args[@]}" "$work" >"$log" 2>&1 || status=$?
+    # Hard wall-clock bound: libFuzzer's own timeout handler can deadlock when it interrupts a
+    # malloc-heavy loop (e.g. yaml-cpp spinning), and then -max_total_time never fires.
+    timeout --kill-after=10 "$((SECONDS_PER_TARGET + 120))" \
+        "$binary" "${args[@]}" "$work" >"$log" 2>&1 || status=$?
     runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
     rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)"
     if [[ -z "$runs" ]]; then
@@ -83,7 +88,7 @@ for target in $TARGETS; do
         result="ok"
     else
         failed=1
-        result="FAIL $(failure_kind "$log") (exit $status)"
+        result="FAIL $(failure_kind "$log" "$status") (exit $status)"
         artifact="$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)"
         if [[ -n "$artifact" ]]; then
             result+=" reproducer $artifact"

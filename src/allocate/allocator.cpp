@@ -37,7 +37,9 @@ std::string block_label(PortRange ports, Protocols protocols) {
     return fmt::format("{}/{}", ports.to_string(), to_string(protocols));
 }
 
-bool is_active(const Released& r, TimePoint now) { return r.until > now; }
+bool is_active(const Released& r, TimePoint now) {
+    return r.until > now;
+}
 
 // The embedded exclusion set as a bitmap, built once, so candidates are filtered a word at a
 // time instead of one lookup per port.
@@ -133,12 +135,12 @@ Expected<void> PortAllocator::add_pool(std::string_view name, PortRange ports, b
     return {};
 }
 
-Expected<PortRange> PortAllocator::allocate(std::string_view name,
-                                            const AllocateOptions& options) {
+Expected<PortRange> PortAllocator::allocate(std::string_view name, const AllocateOptions& options) {
     if (auto ok = validate_service_name(name); !ok) {
         return std::unexpected(ok.error());
     }
-    for (auto [field, text] : {std::pair{"owner", &options.owner}, std::pair{"notes", &options.notes}}) {
+    for (auto [field, text] :
+         {std::pair{"owner", &options.owner}, std::pair{"notes", &options.notes}}) {
         if (*text) {
             if (auto ok = validate_free_text(field, **text); !ok) {
                 return std::unexpected(ok.error());
@@ -225,9 +227,14 @@ Expected<PortRange> PortAllocator::allocate(std::string_view name,
     }
     // The name's own quarantine entry ends once it holds ports again.
     std::erase_if(m_registry.released, [&](const Released& r) { return r.name == name; });
-    add(Allocation{std::string(name), *ports, request.protocols, pool_name,
-                   options.owner.value_or(""), options.notes.value_or(""),
-                   options.process.value_or(""), {}});
+    add(Allocation{std::string(name),
+                   *ports,
+                   request.protocols,
+                   pool_name,
+                   options.owner.value_or(""),
+                   options.notes.value_or(""),
+                   options.process.value_or(""),
+                   {}});
     return ports;
 }
 
@@ -273,13 +280,14 @@ Expected<PortRange> PortAllocator::pin(const Request& request, std::string& pool
     std::uint32_t first = *request.options.port;
     std::uint32_t last = first + request.count - 1;
     if (!range.contains(static_cast<Port>(first)) || last > range.last) {
-        return fail(ErrorCode::invalid_argument,
-                    fmt::format("cannot pin {} to {}: outside the range {}", request.name,
-                                last > 65535 ? fmt::format("{}-{}", first, last)
-                                             : PortRange{static_cast<Port>(first),
-                                                         static_cast<Port>(last)}
-                                                   .to_string(),
-                                range.to_string()));
+        return fail(
+            ErrorCode::invalid_argument,
+            fmt::format(
+                "cannot pin {} to {}: outside the range {}", request.name,
+                last > 65535
+                    ? fmt::format("{}-{}", first, last)
+                    : PortRange{static_cast<Port>(first), static_cast<Port>(last)}.to_string(),
+                range.to_string()));
     }
     PortRange ports{static_cast<Port>(first), static_cast<Port>(last)};
     if (request.pool != nullptr) {
@@ -314,10 +322,10 @@ Expected<PortRange> PortAllocator::pin(const Request& request, std::string& pool
     for (std::uint32_t p = first; p <= last; ++p) {
         auto port = static_cast<Port>(p);
         if (auto holder = holder_of(port, request.protocols); !holder.empty()) {
-            return fail(ErrorCode::conflict,
-                        fmt::format("cannot pin {} to {}: port {} is already allocated to {}",
-                                    request.name, block_label(ports, request.protocols), port,
-                                    holder));
+            return fail(
+                ErrorCode::conflict,
+                fmt::format("cannot pin {} to {}: port {} is already allocated to {}", request.name,
+                            block_label(ports, request.protocols), port, holder));
         }
         for (const auto& r : m_registry.released) {
             if (r.name != request.name && is_active(r, request.options.now) &&
@@ -325,8 +333,8 @@ Expected<PortRange> PortAllocator::pin(const Request& request, std::string& pool
                 return fail(ErrorCode::conflict,
                             fmt::format("cannot pin {} to {}: port {} is in quarantine after "
                                         "{} was released, until {}",
-                                        request.name, block_label(ports, request.protocols),
-                                        port, r.name, format_time(r.until)));
+                                        request.name, block_label(ports, request.protocols), port,
+                                        r.name, format_time(r.until)));
             }
         }
         if (request.options.probe && request.options.probe(port, request.protocols)) {
@@ -430,8 +438,8 @@ Expected<PortRange> PortAllocator::place(const Request& request) const {
                     count == 1
                         ? fmt::format("no free {} port for {} in {}", to_string(request.protocols),
                                       request.name, pool_label(request.pool, range))
-                        : fmt::format("no run of {} consecutive free {} ports for {} in {}",
-                                      count, to_string(request.protocols), request.name,
+                        : fmt::format("no run of {} consecutive free {} ports for {} in {}", count,
+                                      to_string(request.protocols), request.name,
                                       pool_label(request.pool, range)));
     }
     return PortRange{static_cast<Port>(*found), static_cast<Port>(*found + count - 1)};
@@ -466,8 +474,9 @@ Expected<Released> PortAllocator::release(std::string_view name, const ReleaseOp
     m_index.erase(it);
     mark(gone.ports, gone.protocols, false);
 
-    Released entry{gone.name, gone.ports, gone.protocols, options.now,
-                   options.now + std::chrono::days{days}, {}};
+    Released entry{
+        gone.name, gone.ports, gone.protocols, options.now, options.now + std::chrono::days{days},
+        {}};
     std::erase_if(m_registry.released, [&](const Released& r) { return r.name == gone.name; });
     if (days > 0) {
         m_registry.released.push_back(entry);

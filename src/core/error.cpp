@@ -22,15 +22,24 @@ int exit_code_for(ErrorCode code) noexcept {
 
 std::string_view to_string(ErrorCode code) noexcept {
     switch (code) {
-        case ErrorCode::invalid_argument: return "invalid-argument";
-        case ErrorCode::parse_error: return "parse-error";
-        case ErrorCode::invalid_registry: return "invalid-registry";
-        case ErrorCode::not_found: return "not-found";
-        case ErrorCode::conflict: return "conflict";
-        case ErrorCode::exhausted: return "exhausted";
-        case ErrorCode::already_exists: return "already-exists";
-        case ErrorCode::permission_denied: return "permission-denied";
-        case ErrorCode::io_error: return "io-error";
+        case ErrorCode::invalid_argument:
+            return "invalid-argument";
+        case ErrorCode::parse_error:
+            return "parse-error";
+        case ErrorCode::invalid_registry:
+            return "invalid-registry";
+        case ErrorCode::not_found:
+            return "not-found";
+        case ErrorCode::conflict:
+            return "conflict";
+        case ErrorCode::exhausted:
+            return "exhausted";
+        case ErrorCode::already_exists:
+            return "already-exists";
+        case ErrorCode::permission_denied:
+            return "permission-denied";
+        case ErrorCode::io_error:
+            return "io-error";
     }
     return "io-error";
 }

@@ -20,9 +20,12 @@ Expected<Protocols> parse_protocols(std::string_view text) {
 
 std::string_view to_string(Protocols p) noexcept {
     switch (p) {
-        case Protocols::tcp: return "tcp";
-        case Protocols::udp: return "udp";
-        case Protocols::tcp_udp: return "tcp+udp";
+        case Protocols::tcp:
+            return "tcp";
+        case Protocols::udp:
+            return "udp";
+        case Protocols::tcp_udp:
+            return "tcp+udp";
     }
     return "tcp";
 }

@@ -21,11 +21,22 @@ Registry adr014_default_registry(PortRange range) {
             r.pools.push_back(pool);
         }
     }
-    Allocation rgw{"ceph-rgw", {25080, 25080}, Protocols::tcp, "", "",
+    Allocation rgw{"ceph-rgw",
+                   {25080, 25080},
+                   Protocols::tcp,
+                   "",
+                   "",
                    "Ceph RADOS Gateway: replacement for :80, public HTTP frontend (host-network)",
-                   "", {}};
-    Allocation https{"internal-https", {25443, 25443}, Protocols::tcp, "", "",
-                     "Internal HTTPS services: equivalent of :443 for secure endpoints", "", {}};
+                   "",
+                   {}};
+    Allocation https{"internal-https",
+                     {25443, 25443},
+                     Protocols::tcp,
+                     "",
+                     "",
+                     "Internal HTTPS services: equivalent of :443 for secure endpoints",
+                     "",
+                     {}};
     for (auto& a : {rgw, https}) {
         if (range.contains(a.ports)) {
             r.allocations.push_back(a);
@@ -34,19 +45,22 @@ Registry adr014_default_registry(PortRange range) {
     return r;
 }
 
+// Every field takes part in the order, so equal keys never leave the result to the input order
+// (std::sort is not stable) and the canonical text is a function of the content alone.
 void canonicalize(Registry& registry) {
     std::sort(registry.pools.begin(), registry.pools.end(), [](const Pool& a, const Pool& b) {
-        return std::tie(a.ports, a.name) < std::tie(b.ports, b.name);
+        return std::tie(a.ports, a.name, a.reserved) < std::tie(b.ports, b.name, b.reserved);
     });
-    std::sort(registry.allocations.begin(), registry.allocations.end(),
-              [](const Allocation& a, const Allocation& b) {
-                  return std::tie(a.ports, a.protocols, a.name) <
-                         std::tie(b.ports, b.protocols, b.name);
-              });
+    std::sort(
+        registry.allocations.begin(), registry.allocations.end(),
+        [](const Allocation& a, const Allocation& b) {
+            return std::tie(a.ports, a.protocols, a.name, a.pool, a.owner, a.notes, a.process) <
+                   std::tie(b.ports, b.protocols, b.name, b.pool, b.owner, b.notes, b.process);
+        });
     std::sort(registry.released.begin(), registry.released.end(),
               [](const Released& a, const Released& b) {
-                  return std::tie(a.ports, a.protocols, a.name, a.until) <
-                         std::tie(b.ports, b.protocols, b.name, b.until);
+                  return std::tie(a.ports, a.protocols, a.name, a.until, a.released_at) <
+                         std::tie(b.ports, b.protocols, b.name, b.until, b.released_at);
               });
 }
 

@@ -9,7 +9,9 @@ namespace {
 
 constexpr std::size_t k_max_name_length = 63;
 
-bool is_alnum_lower(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_alnum_lower(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 }  // namespace
 
@@ -22,8 +24,8 @@ Expected<void> validate_service_name(std::string_view name) {
         return reject("must not be empty");
     }
     if (name.size() > k_max_name_length) {
-        return reject(fmt::format("{} characters, at most {} allowed", name.size(),
-                                  k_max_name_length));
+        return reject(
+            fmt::format("{} characters, at most {} allowed", name.size(), k_max_name_length));
     }
     for (char c : name) {
         if (c >= 'A' && c <= 'Z') {
@@ -46,12 +48,13 @@ namespace harmony::network {
 Expected<void> validate_free_text(std::string_view field, std::string_view text) {
     constexpr std::size_t k_max_text = 4096;
     if (text.size() > k_max_text) {
-        return fail(ErrorCode::invalid_argument,
-                    fmt::format("{} is {} bytes long, at most {} allowed", field, text.size(),
-                                k_max_text));
+        return fail(
+            ErrorCode::invalid_argument,
+            fmt::format("{} is {} bytes long, at most {} allowed", field, text.size(), k_max_text));
     }
     if (text.find('\0') != std::string_view::npos) {
-        return fail(ErrorCode::invalid_argument, fmt::format("{} must not contain a NUL byte", field));
+        return fail(ErrorCode::invalid_argument,
+                    fmt::format("{} must not contain a NUL byte", field));
     }
     if (!util::is_valid_utf8(text)) {
         return fail(ErrorCode::invalid_argument, fmt::format("{} is not valid UTF-8", field));

@@ -43,7 +43,9 @@ std::string dump(const ordered_json& j) {
 
 }  // namespace
 
-std::string render_list_json(const Registry& registry) { return dump(list_object(registry)); }
+std::string render_list_json(const Registry& registry) {
+    return dump(list_object(registry));
+}
 
 std::string export_json(const Registry& input, std::string_view source) {
     Registry r = input;

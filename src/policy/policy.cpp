@@ -19,8 +19,8 @@ PortRange overlap(PortRange a, PortRange b) {
 Finding make(Severity severity, std::string code, std::string message,
              std::optional<PortRange> ports = std::nullopt, std::string platform = {},
              std::string service = {}) {
-    return Finding{severity, std::move(code), std::move(message), ports, std::move(service),
-                   std::move(platform)};
+    return Finding{severity, std::move(code),    std::move(message),
+                   ports,    std::move(service), std::move(platform)};
 }
 
 // Lists up to `limit` items, then "and N more".
@@ -43,25 +43,29 @@ std::string transport_suffix(Transport t) {
 // Advice for each ephemeral-range platform: what an operator changes so the range is safe.
 std::string ephemeral_advice(std::string_view platform, PortRange range) {
     if (platform == "freebsd") {
-        return fmt::format("on FreeBSD hosts set net.inet.ip.portrange.first above {} (or accept "
-                           "that outgoing connections may briefly hold these ports)",
-                           range.last);
+        return fmt::format(
+            "on FreeBSD hosts set net.inet.ip.portrange.first above {} (or accept "
+            "that outgoing connections may briefly hold these ports)",
+            range.last);
     }
     if (platform == "opnsense") {
-        return fmt::format("on OPNsense set the tunable net.inet.ip.portrange.first above {} "
-                           "(System > Settings > Tunables)",
-                           range.last);
+        return fmt::format(
+            "on OPNsense set the tunable net.inet.ip.portrange.first above {} "
+            "(System > Settings > Tunables)",
+            range.last);
     }
     if (platform == "windows") {
-        return fmt::format("on Windows run `netsh int ipv4 set dynamicport tcp start=49152 "
-                           "num=16384` and check `netsh int ipv4 show excludedportrange`");
+        return fmt::format(
+            "on Windows run `netsh int ipv4 set dynamicport tcp start=49152 "
+            "num=16384` and check `netsh int ipv4 show excludedportrange`");
     }
     if (platform == "macos") {
         return "on macOS raise net.inet.ip.portrange.first with sysctl";
     }
-    return fmt::format("set net.ipv4.ip_local_port_range to start above {} or reserve the range "
-                       "with net.ipv4.ip_local_reserved_ports = {}-{}",
-                       range.last, range.first, range.last);
+    return fmt::format(
+        "set net.ipv4.ip_local_port_range to start above {} or reserve the range "
+        "with net.ipv4.ip_local_reserved_ports = {}-{}",
+        range.last, range.first, range.last);
 }
 
 void check_range(const Registry& r, const HostFacts& host, std::vector<Finding>& out) {
@@ -71,8 +75,8 @@ void check_range(const Registry& r, const HostFacts& host, std::vector<Finding>&
             continue;
         }
         PortRange shared = overlap(known.ports, range);
-        std::string where = fmt::format("{} ({} of {} ports)", shared.to_string(), shared.size(),
-                                        range.size());
+        std::string where =
+            fmt::format("{} ({} of {} ports)", shared.to_string(), shared.size(), range.size());
         const auto& kind = known.kind;
         const std::string platform(known.platform);
         if (kind == "system") {
@@ -91,30 +95,30 @@ void check_range(const Registry& r, const HostFacts& host, std::vector<Finding>&
                                            range.to_string(), where),
                                shared, platform));
         } else if (kind == "ephemeral" && platform == "linux") {
-            out.push_back(make(Severity::error, "range-overlaps-ephemeral",
-                               fmt::format("range {} overlaps the Linux default ephemeral range "
-                                           "32768-60999 at {}: outgoing connections take source "
-                                           "ports there; {}",
-                                           range.to_string(), where,
-                                           ephemeral_advice("linux", range)),
-                               shared, platform));
+            out.push_back(
+                make(Severity::error, "range-overlaps-ephemeral",
+                     fmt::format("range {} overlaps the Linux default ephemeral range "
+                                 "32768-60999 at {}: outgoing connections take source "
+                                 "ports there; {}",
+                                 range.to_string(), where, ephemeral_advice("linux", range)),
+                     shared, platform));
         } else if (kind == "ephemeral") {
-            out.push_back(make(Severity::warning, "range-overlaps-ephemeral",
-                               fmt::format("range {} lies inside the {} ephemeral range {} at {}: "
-                                           "matters only for {} hosts; {}",
-                                           range.to_string(), known.platform,
-                                           known.ports.to_string(), where, known.platform,
-                                           ephemeral_advice(known.platform, range)),
-                               shared, platform));
+            out.push_back(
+                make(Severity::warning, "range-overlaps-ephemeral",
+                     fmt::format("range {} lies inside the {} ephemeral range {} at {}: "
+                                 "matters only for {} hosts; {}",
+                                 range.to_string(), known.platform, known.ports.to_string(), where,
+                                 known.platform, ephemeral_advice(known.platform, range)),
+                     shared, platform));
         } else if (kind == "dynamic" && platform != "all") {
-            out.push_back(make(Severity::warning, "range-overlaps-allocator",
-                               fmt::format("range {} overlaps {}'s default range {} ({}) at {}: "
-                                           "on clusters running {}, narrow its range to avoid "
-                                           "{}-{}",
-                                           range.to_string(), known.platform,
-                                           known.ports.to_string(), known.what, where,
-                                           known.platform, range.first, range.last),
-                               shared, platform));
+            out.push_back(
+                make(Severity::warning, "range-overlaps-allocator",
+                     fmt::format("range {} overlaps {}'s default range {} ({}) at {}: "
+                                 "on clusters running {}, narrow its range to avoid "
+                                 "{}-{}",
+                                 range.to_string(), known.platform, known.ports.to_string(),
+                                 known.what, where, known.platform, range.first, range.last),
+                     shared, platform));
         } else if (kind == "dynamic") {
             out.push_back(make(Severity::warning, "range-overlaps-dynamic",
                                fmt::format("range {} overlaps the IANA dynamic/private band "
@@ -123,11 +127,11 @@ void check_range(const Registry& r, const HostFacts& host, std::vector<Finding>&
                                            range.to_string(), where),
                                shared, platform));
         } else if (kind != "registered") {
-            out.push_back(make(Severity::warning, "range-overlaps-known-range",
-                               fmt::format("range {} overlaps {} {} ({}) at {}",
-                                           range.to_string(), known.platform,
-                                           known.ports.to_string(), known.what, where),
-                               shared, platform));
+            out.push_back(
+                make(Severity::warning, "range-overlaps-known-range",
+                     fmt::format("range {} overlaps {} {} ({}) at {}", range.to_string(),
+                                 known.platform, known.ports.to_string(), known.what, where),
+                     shared, platform));
         }
     }
     if (host.linux_ephemeral && host.linux_ephemeral->overlaps(range) &&
@@ -165,8 +169,7 @@ void check_range(const Registry& r, const HostFacts& host, std::vector<Finding>&
                                                  [](const KnownSoftwarePort& k) {
                                                      return fmt::format(
                                                          "{}{} {}", k.port,
-                                                         transport_suffix(k.transport),
-                                                         k.software);
+                                                         transport_suffix(k.transport), k.software);
                                                  })),
                            range));
     }
@@ -186,12 +189,12 @@ void check_allocations(const Registry& r, std::vector<Finding>& out) {
                                overlap(iana.ports, a.ports), "", a.name));
         }
         for (const auto& known : known_software_in(a.ports)) {
-            out.push_back(make(Severity::warning, "known-software",
-                               fmt::format("{} {}/{} sits on {}{}, the default port of {} ({})",
-                                           a.name, a.ports.to_string(), to_string(a.protocols),
-                                           known.port, transport_suffix(known.transport),
-                                           known.software, known.source),
-                               PortRange{known.port, known.port}, "", a.name));
+            out.push_back(
+                make(Severity::warning, "known-software",
+                     fmt::format("{} {}/{} sits on {}{}, the default port of {} ({})", a.name,
+                                 a.ports.to_string(), to_string(a.protocols), known.port,
+                                 transport_suffix(known.transport), known.software, known.source),
+                     PortRange{known.port, known.port}, "", a.name));
         }
     }
 }
@@ -200,9 +203,12 @@ void check_allocations(const Registry& r, std::vector<Finding>& out) {
 
 std::string_view to_string(Severity s) noexcept {
     switch (s) {
-        case Severity::info: return "info";
-        case Severity::warning: return "warning";
-        case Severity::error: return "error";
+        case Severity::info:
+            return "info";
+        case Severity::warning:
+            return "warning";
+        case Severity::error:
+            return "error";
     }
     return "info";
 }
@@ -230,8 +236,9 @@ std::vector<Finding> check_policy(const Registry& registry, const HostFacts& hos
 }
 
 int count_findings(const std::vector<Finding>& findings, Severity severity) {
-    return static_cast<int>(std::count_if(findings.begin(), findings.end(),
-                                          [&](const Finding& f) { return f.severity == severity; }));
+    return static_cast<int>(std::count_if(findings.begin(), findings.end(), [&](const Finding& f) {
+        return f.severity == severity;
+    }));
 }
 
 }  // namespace harmony::network

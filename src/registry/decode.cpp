@@ -20,14 +20,14 @@ namespace {
 constexpr std::string_view k_root_keys[] = {"schema_version", "quarantine_days", "pool",
                                             "allocation", "released"};
 constexpr std::string_view k_pool_keys[] = {"name", "ports", "reserved"};
-constexpr std::string_view k_allocation_keys[] = {"name",  "port",  "ports",  "protocols",
-                                                  "pool",  "owner", "notes", "process"};
+constexpr std::string_view k_allocation_keys[] = {"name", "port",  "ports", "protocols",
+                                                  "pool", "owner", "notes", "process"};
 constexpr std::string_view k_released_keys[] = {"name",      "port",     "ports",
                                                 "protocols", "released", "until"};
 
 // Reads one file's entries; appends messages to `errors` as it goes.
 class Decoder {
-public:
+  public:
     Decoder(std::string_view file, PortRange range, std::vector<std::string>& errors)
         : m_file(file), m_range(range), m_errors(errors) {}
 
@@ -39,15 +39,14 @@ public:
     template <typename Visit>
     void each_key(const DocNode& table, std::string_view context,
                   std::span<const std::string_view> allowed, Visit&& visit) {
-        for (std::size_t i = 0; i < table.entries.size(); ++i) {
-            const auto& [key, value] = table.entries[i];
+        for (const auto& [key, value, key_position] : table.entries) {
             if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
                 std::string list;
                 for (auto a : allowed) {
                     list += list.empty() ? std::string(a) : ", " + std::string(a);
                 }
-                error(table.key_positions[i], fmt::format("unknown key '{}' in {} (expected: {})",
-                                                          util::printable_text(key), context, list));
+                error(key_position, fmt::format("unknown key '{}' in {} (expected: {})",
+                                                util::printable_text(key), context, list));
                 continue;
             }
             visit(key, value);
@@ -197,8 +196,8 @@ public:
         }
         for (const auto& item : node.items) {
             if (item.kind != DocNode::Kind::table) {
-                error(item.where, fmt::format("each {} must be a table, not {}", key,
-                                              describe(item)));
+                error(item.where,
+                      fmt::format("each {} must be a table, not {}", key, describe(item)));
                 return nullptr;
             }
         }
@@ -207,14 +206,20 @@ public:
 
     static std::string describe(const DocNode& node) {
         switch (node.kind) {
-            case DocNode::Kind::table: return "a table";
-            case DocNode::Kind::array: return "a list";
-            case DocNode::Kind::string: return fmt::format("the string \"{}\"",
-                                                           util::printable_text(node.text));
-            case DocNode::Kind::integer: return fmt::format("the integer {}", node.integer);
-            case DocNode::Kind::boolean: return node.boolean ? "true" : "false";
-            case DocNode::Kind::scalar: return fmt::format("'{}'", util::printable_text(node.text));
-            case DocNode::Kind::other: return node.text;
+            case DocNode::Kind::table:
+                return "a table";
+            case DocNode::Kind::array:
+                return "a list";
+            case DocNode::Kind::string:
+                return fmt::format("the string \"{}\"", util::printable_text(node.text));
+            case DocNode::Kind::integer:
+                return fmt::format("the integer {}", node.integer);
+            case DocNode::Kind::boolean:
+                return node.boolean ? "true" : "false";
+            case DocNode::Kind::scalar:
+                return fmt::format("'{}'", util::printable_text(node.text));
+            case DocNode::Kind::other:
+                return node.text;
         }
         return "a value";
     }
@@ -224,7 +229,8 @@ public:
                                          const std::optional<PortRange>& ports, int seen,
                                          std::string_view what) {
         if (seen == 0) {
-            error(table.where, fmt::format("{} needs 'port' (one port) or 'ports' (\"A-B\")", what));
+            error(table.where,
+                  fmt::format("{} needs 'port' (one port) or 'ports' (\"A-B\")", what));
             return std::nullopt;
         }
         if (seen > 1) {
@@ -234,7 +240,7 @@ public:
         return port ? port : ports;
     }
 
-private:
+  private:
     std::string_view m_file;
     PortRange m_range;
     std::vector<std::string>& m_errors;
@@ -244,8 +250,8 @@ std::string label(const Allocation& a) {
     return fmt::format("{} {}/{}", a.name, a.ports.to_string(), to_string(a.protocols));
 }
 
-Finding conflict(std::string_view file, SourcePosition where, std::string code,
-                 std::string message, std::optional<PortRange> ports, std::string service) {
+Finding conflict(std::string_view file, SourcePosition where, std::string code, std::string message,
+                 std::optional<PortRange> ports, std::string service) {
     Finding f;
     f.severity = Severity::error;
     f.code = std::move(code);
@@ -280,11 +286,11 @@ std::vector<Finding> find_conflicts(const Registry& r, std::string_view file) {
                                    p.ports, p.name));
         }
         if (i > 0 && pools[i - 1]->ports.overlaps(p.ports)) {
-            out.push_back(conflict(file, p.where, "pool-overlap",
-                                   fmt::format("pool {} ({}) overlaps pool {} ({})", p.name,
-                                               p.ports.to_string(), pools[i - 1]->name,
-                                               pools[i - 1]->ports.to_string()),
-                                   p.ports, p.name));
+            out.push_back(conflict(
+                file, p.where, "pool-overlap",
+                fmt::format("pool {} ({}) overlaps pool {} ({})", p.name, p.ports.to_string(),
+                            pools[i - 1]->name, pools[i - 1]->ports.to_string()),
+                p.ports, p.name));
         }
     }
 
@@ -297,18 +303,18 @@ std::vector<Finding> find_conflicts(const Registry& r, std::string_view file) {
                                    a.ports, a.name));
         }
         if (!range.contains(a.ports)) {
-            out.push_back(conflict(file, a.where, "outside-range",
-                                   fmt::format("{} is outside the range {}", label(a),
-                                               range.to_string()),
-                                   a.ports, a.name));
+            out.push_back(
+                conflict(file, a.where, "outside-range",
+                         fmt::format("{} is outside the range {}", label(a), range.to_string()),
+                         a.ports, a.name));
         }
         if (!a.pool.empty()) {
             auto it = pool_by_name.find(a.pool);
             if (it == pool_by_name.end()) {
-                out.push_back(conflict(file, a.where, "unknown-pool",
-                                       fmt::format("{} names pool {}, which is not defined",
-                                                   label(a), a.pool),
-                                       a.ports, a.name));
+                out.push_back(conflict(
+                    file, a.where, "unknown-pool",
+                    fmt::format("{} names pool {}, which is not defined", label(a), a.pool),
+                    a.ports, a.name));
             } else if (!it->second->ports.contains(a.ports)) {
                 out.push_back(conflict(file, a.where, "outside-pool",
                                        fmt::format("{} is outside its pool {} ({})", label(a),
@@ -339,10 +345,10 @@ std::vector<Finding> find_conflicts(const Registry& r, std::string_view file) {
                 sorted.push_back(&a);
             }
         }
-        std::stable_sort(sorted.begin(), sorted.end(), [](const Allocation* a,
-                                                          const Allocation* b) {
-            return a->ports.first < b->ports.first;
-        });
+        std::stable_sort(sorted.begin(), sorted.end(),
+                         [](const Allocation* a, const Allocation* b) {
+                             return a->ports.first < b->ports.first;
+                         });
         const Allocation* reach = nullptr;
         for (const Allocation* a : sorted) {
             if (reach != nullptr && a->ports.first <= reach->ports.last) {
@@ -355,8 +361,7 @@ std::vector<Finding> find_conflicts(const Registry& r, std::string_view file) {
                         file, later->where, "duplicate-port",
                         fmt::format("duplicate port {}/{} ({}, {})", a->ports.first,
                                     to_string(proto), earlier->name, later->name),
-                        PortRange{a->ports.first,
-                                  std::min(a->ports.last, reach->ports.last)},
+                        PortRange{a->ports.first, std::min(a->ports.last, reach->ports.last)},
                         later->name));
                 }
             }
@@ -379,127 +384,131 @@ Decoded decode_registry(const DocNode& root, std::string_view file, PortRange ra
         d.error(root.where, "the registry must be a table of keys");
         return out;
     }
-    d.each_key(root, "the registry", k_root_keys,
-               [&](const std::string& key, const DocNode& value) {
-        if (key == "schema_version") {
-            if (auto v = d.integer(value, key)) {
-                if (*v != k_schema_version) {
-                    d.error(value.where,
+    d.each_key(
+        root, "the registry", k_root_keys, [&](const std::string& key, const DocNode& value) {
+            if (key == "schema_version") {
+                if (auto v = d.integer(value, key)) {
+                    if (*v != k_schema_version) {
+                        d.error(
+                            value.where,
                             fmt::format("unsupported schema_version {} (this harmony-ports reads "
                                         "version {})",
                                         *v, k_schema_version));
-                }
-            }
-        } else if (key == "quarantine_days") {
-            if (auto v = d.integer(value, key)) {
-                if (*v < 0 || *v > 3650) {
-                    d.error(value.where, fmt::format("quarantine_days {} must be 0-3650", *v));
-                } else {
-                    r.quarantine_days = static_cast<int>(*v);
-                }
-            }
-        } else if (key == "pool") {
-            const auto* items = d.tables(value, key);
-            for (const DocNode& t : items ? *items : std::vector<DocNode>{}) {
-                Pool p;
-                p.where = t.where;
-                bool ok = true;
-                int seen = 0;
-                std::optional<PortRange> ports;
-                d.each_key(t, "a pool", k_pool_keys,
-                           [&](const std::string& k, const DocNode& v) {
-                    if (k == "name") {
-                        auto n = d.name(v, "pool name");
-                        ok = ok && n.has_value();
-                        p.name = n.value_or("");
-                    } else if (k == "ports") {
-                        ++seen;
-                        ports = d.ports(v, k);
-                        ok = ok && ports.has_value();
-                    } else {
-                        auto b = d.boolean(v, "reserved");
-                        ok = ok && b.has_value();
-                        p.reserved = b.value_or(false);
                     }
-                });
-                if (p.name.empty() && ok) {
-                    d.error(t.where, "pool needs a name");
-                    ok = false;
                 }
-                if (seen == 0 && ok) {
-                    d.error(t.where, fmt::format("pool {} needs ports = \"A-B\"", p.name));
-                    ok = false;
-                }
-                if (ok) {
-                    p.ports = *ports;
-                    r.pools.push_back(std::move(p));
-                }
-            }
-        } else {
-            const bool released = key == "released";
-            const auto* items = d.tables(value, key);
-            for (const DocNode& t : items ? *items : std::vector<DocNode>{}) {
-                Allocation a;
-                a.where = t.where;
-                std::optional<PortRange> port, ports;
-                std::optional<TimePoint> at, until;
-                int seen = 0;
-                bool ok = true;
-                auto fields = released ? std::span<const std::string_view>(k_released_keys)
-                                       : std::span<const std::string_view>(k_allocation_keys);
-                d.each_key(t, released ? "a released entry" : "an allocation", fields,
-                           [&](const std::string& k, const DocNode& v) {
-                    auto keep = [&](auto&& maybe, auto& into) {
-                        ok = ok && maybe.has_value();
-                        if (maybe) {
-                            into = *maybe;
-                        }
-                    };
-                    if (k == "name") {
-                        keep(d.name(v, "service name"), a.name);
-                    } else if (k == "port" || k == "ports") {
-                        ++seen;
-                        auto pr = d.ports(v, k);
-                        ok = ok && pr.has_value();
-                        (k == "port" ? port : ports) = pr;
-                    } else if (k == "protocols") {
-                        keep(d.protocols(v), a.protocols);
-                    } else if (k == "pool") {
-                        keep(d.name(v, "pool"), a.pool);
-                    } else if (k == "owner" || k == "notes") {
-                        keep(d.free_text(v, k, false), k == "owner" ? a.owner : a.notes);
-                    } else if (k == "process") {
-                        keep(d.free_text(v, k, true), a.process);
+            } else if (key == "quarantine_days") {
+                if (auto v = d.integer(value, key)) {
+                    if (*v < 0 || *v > 3650) {
+                        d.error(value.where, fmt::format("quarantine_days {} must be 0-3650", *v));
                     } else {
-                        auto tp = d.time(v, k);
-                        ok = ok && tp.has_value();
-                        (k == "released" ? at : until) = tp;
+                        r.quarantine_days = static_cast<int>(*v);
                     }
-                });
-                if (ok && a.name.empty()) {
-                    d.error(t.where, fmt::format("{} needs a name", released ? "released entry"
-                                                                             : "allocation"));
-                    ok = false;
                 }
-                auto what = fmt::format("{} {}", released ? "released entry" : "allocation",
-                                        a.name);
-                auto p = ok ? d.entry_ports(t, port, ports, seen, what) : std::nullopt;
-                if (!p) {
-                    continue;
+            } else if (key == "pool") {
+                const auto* items = d.tables(value, key);
+                for (const DocNode& t : items ? *items : std::vector<DocNode>{}) {
+                    Pool p;
+                    p.where = t.where;
+                    bool ok = true;
+                    int seen = 0;
+                    std::optional<PortRange> ports;
+                    d.each_key(t, "a pool", k_pool_keys,
+                               [&](const std::string& k, const DocNode& v) {
+                                   if (k == "name") {
+                                       auto n = d.name(v, "pool name");
+                                       ok = ok && n.has_value();
+                                       p.name = n.value_or("");
+                                   } else if (k == "ports") {
+                                       ++seen;
+                                       ports = d.ports(v, k);
+                                       ok = ok && ports.has_value();
+                                   } else {
+                                       auto b = d.boolean(v, "reserved");
+                                       ok = ok && b.has_value();
+                                       p.reserved = b.value_or(false);
+                                   }
+                               });
+                    if (p.name.empty() && ok) {
+                        d.error(t.where, "pool needs a name");
+                        ok = false;
+                    }
+                    if (seen == 0 && ok) {
+                        d.error(t.where, fmt::format("pool {} needs ports = \"A-B\"", p.name));
+                        ok = false;
+                    }
+                    if (ok) {
+                        p.ports = *ports;
+                        r.pools.push_back(std::move(p));
+                    }
                 }
-                a.ports = *p;
-                if (!released) {
-                    r.allocations.push_back(std::move(a));
-                    continue;
+            } else {
+                const bool released = key == "released";
+                const auto* items = d.tables(value, key);
+                for (const DocNode& t : items ? *items : std::vector<DocNode>{}) {
+                    Allocation a;
+                    a.where = t.where;
+                    std::optional<PortRange> port, ports;
+                    std::optional<TimePoint> at, until;
+                    int seen = 0;
+                    bool ok = true;
+                    auto fields = released ? std::span<const std::string_view>(k_released_keys)
+                                           : std::span<const std::string_view>(k_allocation_keys);
+                    d.each_key(t, released ? "a released entry" : "an allocation", fields,
+                               [&](const std::string& k, const DocNode& v) {
+                                   auto keep = [&](auto&& maybe, auto& into) {
+                                       ok = ok && maybe.has_value();
+                                       if (maybe) {
+                                           into = *maybe;
+                                       }
+                                   };
+                                   if (k == "name") {
+                                       keep(d.name(v, "service name"), a.name);
+                                   } else if (k == "port" || k == "ports") {
+                                       ++seen;
+                                       auto pr = d.ports(v, k);
+                                       ok = ok && pr.has_value();
+                                       (k == "port" ? port : ports) = pr;
+                                   } else if (k == "protocols") {
+                                       keep(d.protocols(v), a.protocols);
+                                   } else if (k == "pool") {
+                                       keep(d.name(v, "pool"), a.pool);
+                                   } else if (k == "owner" || k == "notes") {
+                                       keep(d.free_text(v, k, false),
+                                            k == "owner" ? a.owner : a.notes);
+                                   } else if (k == "process") {
+                                       keep(d.free_text(v, k, true), a.process);
+                                   } else {
+                                       auto tp = d.time(v, k);
+                                       ok = ok && tp.has_value();
+                                       (k == "released" ? at : until) = tp;
+                                   }
+                               });
+                    if (ok && a.name.empty()) {
+                        d.error(t.where, fmt::format("{} needs a name",
+                                                     released ? "released entry" : "allocation"));
+                        ok = false;
+                    }
+                    auto what =
+                        fmt::format("{} {}", released ? "released entry" : "allocation", a.name);
+                    auto p = ok ? d.entry_ports(t, port, ports, seen, what) : std::nullopt;
+                    if (!p) {
+                        continue;
+                    }
+                    a.ports = *p;
+                    if (!released) {
+                        r.allocations.push_back(std::move(a));
+                        continue;
+                    }
+                    if (!at || !until) {
+                        d.error(t.where,
+                                fmt::format("{} needs 'released' and 'until' times", what));
+                        continue;
+                    }
+                    r.released.push_back(
+                        Released{a.name, a.ports, a.protocols, *at, *until, a.where});
                 }
-                if (!at || !until) {
-                    d.error(t.where, fmt::format("{} needs 'released' and 'until' times", what));
-                    continue;
-                }
-                r.released.push_back(Released{a.name, a.ports, a.protocols, *at, *until, a.where});
             }
-        }
-    });
+        });
     out.conflicts = find_conflicts(r, file);
     return out;
 }

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include <harmony/network/error.hpp>
@@ -17,13 +16,20 @@ struct DocNode {
     // `scalar` is an untyped YAML scalar: read as string, integer or boolean on demand.
     enum class Kind { table, array, string, integer, boolean, scalar, other };
     Kind kind = Kind::other;
-    std::vector<std::pair<std::string, DocNode>> entries;  // table, in file order
-    std::vector<SourcePosition> key_positions;               // table keys, parallel to entries
-    std::vector<DocNode> items;                              // array
-    std::string text;                                        // string / scalar / other's type
+    struct Entry;
+    std::vector<Entry> entries;  // table, in file order
+    std::vector<DocNode> items;  // array
+    std::string text;            // string / scalar / other's type
     std::int64_t integer = 0;
     bool boolean = false;
     SourcePosition where;
+};
+
+// One key of a table (complete only here: vector allows an incomplete element type, pair not).
+struct DocNode::Entry {
+    std::string key;
+    DocNode value;
+    SourcePosition key_position;
 };
 
 // Deepest nesting a registry file may use; deeper input is rejected before recursion grows.

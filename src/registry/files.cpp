@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -29,7 +30,7 @@ Error os_error(int err, const fs::path& path, std::string_view doing) {
 
 // Closes a file descriptor on every path out.
 class Fd {
-public:
+  public:
     explicit Fd(int fd) : m_fd(fd) {}
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;
@@ -41,7 +42,7 @@ public:
     [[nodiscard]] int get() const { return m_fd; }
     int release() { return std::exchange(m_fd, -1); }
 
-private:
+  private:
     int m_fd;
 };
 
@@ -57,6 +58,11 @@ bool write_all(int fd, std::string_view text) {
         text.remove_prefix(static_cast<std::size_t>(n));
     }
     return true;
+}
+
+// The temporary-file name pattern; remove_stale_temporaries must match it.
+std::string temporary_prefix(const fs::path& path) {
+    return "." + path.filename().string() + ".tmp.";
 }
 
 }  // namespace
@@ -95,7 +101,7 @@ Expected<std::string> read_file(const fs::path& path) {
     if (fd.get() < 0) {
         return std::unexpected(os_error(errno, path, "read"));
     }
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd.get(), &st) == 0 && S_ISDIR(st.st_mode)) {
         return fail(ErrorCode::io_error, fmt::format("{}: is a folder, not a file", path.string()));
     }
@@ -120,7 +126,7 @@ Expected<std::string> read_file(const fs::path& path) {
 Expected<void> write_file_atomically(const fs::path& path, std::string_view text) {
     fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
     mode_t mode = 0644;
-    struct stat st{};
+    struct stat st {};
     if (::stat(path.c_str(), &st) == 0) {
         mode = st.st_mode & 07777;
         // Root may write anything, so honour the file's own mode: no write bit, no write.
@@ -129,7 +135,7 @@ Expected<void> write_file_atomically(const fs::path& path, std::string_view text
                         fmt::format("{}: the file is read-only; not changed", path.string()));
         }
     }
-    std::string tmp_name = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
+    std::string tmp_name = (dir / (temporary_prefix(path) + "XXXXXX")).string();
     Fd fd(::mkstemp(tmp_name.data()));
     if (fd.get() < 0) {
         return std::unexpected(os_error(errno, dir, "create a temporary file in"));
@@ -159,6 +165,21 @@ Expected<void> write_file_atomically(const fs::path& path, std::string_view text
         return std::unexpected(os_error(errno, dir, "fsync the folder"));
     }
     return {};
+}
+
+std::size_t remove_stale_temporaries(const fs::path& path) {
+    fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    const std::string prefix = temporary_prefix(path);
+    std::size_t removed = 0;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.size() == prefix.size() + 6 && name.starts_with(prefix) &&
+            fs::remove(entry.path(), ec)) {
+            ++removed;
+        }
+    }
+    return removed;
 }
 
 Expected<RegistryLock> RegistryLock::acquire(const fs::path& folder) {
@@ -251,8 +272,8 @@ Expected<LenientLoad> load_registry_lenient(const RegistryPaths& paths) {
     if (!text) {
         return std::unexpected(text.error());
     }
-    return parse_registry_lenient(*text, format_for_path(paths.registry),
-                                  paths.registry.string(), range);
+    return parse_registry_lenient(*text, format_for_path(paths.registry), paths.registry.string(),
+                                  range);
 }
 
 Expected<Registry> load_registry(const RegistryPaths& paths) {

@@ -20,9 +20,9 @@ Expected<PortRange> parse_harmony_config(std::string_view text, std::string_view
                             fmt::format("expected a table holding '{}'", key));
         }
         const detail::DocNode* next = nullptr;
-        for (const auto& [k, v] : node->entries) {
-            if (k == key) {
-                next = &v;
+        for (const auto& entry : node->entries) {
+            if (entry.key == key) {
+                next = &entry.value;
             }
         }
         if (next == nullptr) {

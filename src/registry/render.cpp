@@ -12,11 +12,21 @@ std::string quote_string(std::string_view text) {
     for (char c : text) {
         auto u = static_cast<unsigned char>(c);
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
             default:
                 if (u < 0x20 || u == 0x7f) {
                     out += fmt::format("\\u{:04X}", u);
@@ -38,7 +48,7 @@ std::string protocols_value(Protocols p) {
 
 // Writes key/value lines; TOML uses "key = value", YAML "key: value" under a list item.
 class Writer {
-public:
+  public:
     explicit Writer(RegistryFormat format) : m_yaml(format == RegistryFormat::yaml) {}
 
     void comment(std::string_view text) { m_out += fmt::format("# {}\n", text); }
@@ -77,7 +87,7 @@ public:
     }
     std::string take() { return std::move(m_out); }
 
-private:
+  private:
     bool m_yaml;
     bool m_first_field = true;
     std::string m_list;

@@ -18,8 +18,8 @@ DocNode convert(const toml::node& node) {
     if (const auto* table = node.as_table()) {
         out.kind = DocNode::Kind::table;
         for (const auto& [key, value] : *table) {
-            out.entries.emplace_back(std::string(key.str()), convert(value));
-            out.key_positions.push_back(position_of(key.source()));
+            out.entries.push_back(
+                {std::string(key.str()), convert(value), position_of(key.source())});
         }
     } else if (const auto* array = node.as_array()) {
         out.kind = DocNode::Kind::array;

@@ -1,9 +1,12 @@
 // YAML -> DocNode. yaml-cpp reports errors by exception; they stop here.
 #include "registry/doc_node.hpp"
 
+#include <optional>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 namespace harmony::network::detail {
@@ -40,8 +43,8 @@ DocNode convert(const YAML::Node& node, int depth) {
                     throw YamlError{position_of(kv.first.Mark()),
                                     fmt::format("duplicate key '{}'", key)};
                 }
-                out.entries.emplace_back(key, convert(kv.second, depth + 1));
-                out.key_positions.push_back(position_of(kv.first.Mark()));
+                out.entries.push_back(
+                    {key, convert(kv.second, depth + 1), position_of(kv.first.Mark())});
             }
             break;
         }
@@ -65,21 +68,59 @@ DocNode convert(const YAML::Node& node, int depth) {
     return out;
 }
 
+// A first pass over the parser's events, before any node is built: counts documents and finds
+// aliases. Why: yaml-cpp 0.7's LoadAll loops forever on some inputs (",") producing empty
+// documents, and aliases let a few hundred bytes expand into 10^9 copied nodes.
+class Screen : public YAML::EventHandler {
+  public:
+    int documents = 0;
+    std::optional<YAML::Mark> alias;
+
+    void OnDocumentStart(const YAML::Mark&) override { ++documents; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+        if (!alias) {
+            alias = mark;
+        }
+    }
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+};
+
 }  // namespace
 
 Expected<DocNode> parse_yaml_document(std::string_view text, std::string_view file) {
     try {
-        std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
-        if (docs.size() > 1) {
-            return fail(ErrorCode::parse_error,
-                        fmt::format("{}: expected one YAML document, found {}", file, docs.size()));
+        const std::string input(text);
+        std::istringstream stream(input);
+        YAML::Parser parser(stream);
+        Screen screen;
+        // At most two documents are looked at: a second one is already an error.
+        for (int i = 0; i < 2 && parser.HandleNextDocument(screen); ++i) {
         }
-        if (docs.empty() || docs[0].IsNull()) {
+        if (screen.documents > 1) {
+            return fail(ErrorCode::parse_error,
+                        fmt::format("{}: expected one YAML document, found more", file));
+        }
+        if (screen.alias) {
+            return fail(ErrorCode::parse_error,
+                        position_prefix(file, position_of(*screen.alias)) +
+                            "YAML aliases (*name) are not allowed in a registry");
+        }
+        YAML::Node doc = YAML::Load(input);
+        if (screen.documents == 0 || doc.IsNull()) {
             DocNode empty;
             empty.kind = DocNode::Kind::table;
             return empty;
         }
-        return convert(docs[0], 0);
+        return convert(doc, 0);
     } catch (const YamlError& e) {
         return fail(ErrorCode::parse_error, position_prefix(file, e.where) + e.what);
     } catch (const YAML::Exception& e) {

@@ -13,8 +13,12 @@ inline constexpr std::uint32_t k_bit_count = 65536;
 inline constexpr std::uint32_t k_word_count = k_bit_count / 64;
 using Bits65536 = std::array<std::uint64_t, k_word_count>;
 
-inline void set_bit(Bits65536& bits, std::uint32_t i) { bits[i >> 6] |= 1ULL << (i & 63); }
-inline void reset_bit(Bits65536& bits, std::uint32_t i) { bits[i >> 6] &= ~(1ULL << (i & 63)); }
+inline void set_bit(Bits65536& bits, std::uint32_t i) {
+    bits[i >> 6] |= 1ULL << (i & 63);
+}
+inline void reset_bit(Bits65536& bits, std::uint32_t i) {
+    bits[i >> 6] &= ~(1ULL << (i & 63));
+}
 inline bool test_bit(const Bits65536& bits, std::uint32_t i) {
     return ((bits[i >> 6] >> (i & 63)) & 1ULL) != 0;
 }

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 namespace {
 
 class Cli : public ::testing::Test {
-protected:
+  protected:
     ProcessResult run(const std::vector<std::string>& args,
                       std::map<std::string, std::string> env = {}) {
         return harmony_ports(args, m_dir.path(), std::move(env));
@@ -62,7 +62,8 @@ TEST_F(Cli, WithoutRegistryShowsTheEmbeddedAdr014DefaultAndItsFindings) {
 TEST_F(Cli, InitWritesBothFilesWithTheAdrTableAndNeverOverwrites) {
     init();
     std::string text = read_text(registry());
-    EXPECT_TRUE(contains(text, "name = \"future-scores\"\nports = \"25550-25599\"\nreserved = true"));
+    EXPECT_TRUE(
+        contains(text, "name = \"future-scores\"\nports = \"25550-25599\"\nreserved = true"));
     EXPECT_TRUE(contains(text, "name = \"ceph-rgw\"\nport = 25080\nprotocols = [\"tcp\"]"));
     EXPECT_TRUE(contains(read_text(m_dir.path() / "harmony.toml"),
                          "[harmony.network.defaults]\norchestrator_port_range = \"25000-25999\""));
@@ -128,7 +129,8 @@ TEST_F(Cli, AllocateWithoutARegistrySaysToRunInit) {
 
 TEST_F(Cli, BadNamesAreExit2AndTouchNothing) {
     init();
-    for (const std::string& bad : std::vector<std::string>{"a;b", "Upper", std::string(64, 'x'), ""}) {
+    for (const std::string& bad :
+         std::vector<std::string>{"a;b", "Upper", std::string(64, 'x'), ""}) {
         auto r = expect_unchanged({"allocate", bad}, 2);
         EXPECT_TRUE(contains(r.err, "invalid service name")) << r.err;
     }
@@ -140,8 +142,9 @@ TEST_F(Cli, PinsAreCheckedAgainstRangeAndOwners) {
     EXPECT_EQ(outside.err,
               "harmony-ports: error: cannot pin web to 8080: outside the range 25000-25999\n");
     auto taken = expect_unchanged({"allocate", "web", "--port", "25080"}, 1);
-    EXPECT_EQ(taken.err, "harmony-ports: error: cannot pin web to 25080/tcp: port 25080 is "
-                         "already allocated to ceph-rgw\n");
+    EXPECT_EQ(taken.err,
+              "harmony-ports: error: cannot pin web to 25080/tcp: port 25080 is "
+              "already allocated to ceph-rgw\n");
     expect_unchanged({"allocate", "web", "--port", "70000"}, 2);
     expect_unchanged({"allocate", "web", "--protocol", "sctp"}, 2);
     EXPECT_EQ(run({"allocate", "web", "--port", "25081"}).out, "25081\n");
@@ -176,8 +179,9 @@ TEST_F(Cli, ReadOnlyRegistryIsRefusedAndUnchanged) {
 
 TEST_F(Cli, CheckReportsRegistryConflictsAsErrorsWithPositions) {
     init();
-    write_text(registry(), "[[allocation]]\nname = \"ceph-rgw\"\nport = 25080\n\n"
-                           "[[allocation]]\nname = \"ntfy\"\nport = 25080\n");
+    write_text(registry(),
+               "[[allocation]]\nname = \"ceph-rgw\"\nport = 25080\n\n"
+               "[[allocation]]\nname = \"ntfy\"\nport = 25080\n");
     auto r = run({"check", "--json"});
     EXPECT_EQ(r.exit_code, 1);
     auto j = nlohmann::json::parse(r.out);
@@ -228,16 +232,16 @@ TEST_F(Cli, ReleaseQuarantinesAndSuggestsNames) {
     init();
     auto r = run({"release", "ceph-rgw"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_TRUE(std::regex_match(
-        r.out, std::regex("released ceph-rgw 25080/tcp; quarantined until "
-                          "20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z\n")))
+    EXPECT_TRUE(std::regex_match(r.out, std::regex("released ceph-rgw 25080/tcp; quarantined until "
+                                                   "20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z\n")))
         << r.out;
     EXPECT_TRUE(contains(read_text(registry()), "[[released]]\nname = \"ceph-rgw\"\nport = 25080"));
     auto pin = expect_unchanged({"allocate", "web", "--port", "25080"}, 1);
     EXPECT_TRUE(contains(pin.err, "in quarantine after ceph-rgw was released"));
     auto unknown = expect_unchanged({"release", "internal-http"}, 1);
-    EXPECT_EQ(unknown.err, "harmony-ports: error: no allocation named 'internal-http' (did you "
-                           "mean internal-https?)\n");
+    EXPECT_EQ(unknown.err,
+              "harmony-ports: error: no allocation named 'internal-http' (did you "
+              "mean internal-https?)\n");
 }
 
 TEST_F(Cli, FindsTheRegistryByWalkingUpAndHonoursOverrides) {
@@ -273,7 +277,8 @@ TEST_F(Cli, ExportsMarkdownAndJson) {
 TEST_F(Cli, UsageErrorsAreExit2WithSuggestions) {
     auto typo = run({"alocate", "x"});
     EXPECT_EQ(typo.exit_code, 2);
-    EXPECT_EQ(typo.err, "harmony-ports: error: unknown command 'alocate' (did you mean allocate?)\n");
+    EXPECT_EQ(typo.err,
+              "harmony-ports: error: unknown command 'alocate' (did you mean allocate?)\n");
     EXPECT_EQ(run({"list", "--bogus"}).exit_code, 2);
     EXPECT_EQ(run({"allocate"}).exit_code, 2);
 }

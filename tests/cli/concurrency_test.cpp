@@ -1,6 +1,7 @@
 // Many processes on one registry: no lost entries, no duplicated ports, no torn files.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <random>
@@ -109,6 +110,14 @@ TEST(Concurrency, SigkillAtRandomMomentsNeverCorruptsOrLosesPrintedPorts) {
         // After every kill the registry must still load.
         ASSERT_EQ(harmony_ports({"list", "--json"}, dir.path()).exit_code, 0) << "round " << round;
     }
+    // The next writer clears what killed writers left behind.
+    ASSERT_EQ(harmony_ports({"allocate", "after-the-storm"}, dir.path()).exit_code, 0);
+    std::vector<std::string> leftovers;
+    for (const auto& entry : fs::directory_iterator(dir.path())) {
+        leftovers.push_back(entry.path().filename().string());
+    }
+    std::sort(leftovers.begin(), leftovers.end());
+    EXPECT_EQ(leftovers, (std::vector<std::string>{"harmony.network.ports.toml", "harmony.toml"}));
     auto ports = registry_ports(dir.path());
     for (const auto& [name, out] : printed) {
         ASSERT_TRUE(ports.contains(name)) << name << " printed " << out << " but was lost";

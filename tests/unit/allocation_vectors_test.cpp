@@ -44,8 +44,9 @@ TEST(AllocationVectors, MatchTheReferenceImplementation) {
             continue;
         }
         if (!header_seen) {
-            ASSERT_EQ(line, "sequence\tname\trange\tpools\tpool\tprotocols\tcount\tallow_registered"
-                            "\texpected");
+            ASSERT_EQ(line,
+                      "sequence\tname\trange\tpools\tpool\tprotocols\tcount\tallow_registered"
+                      "\texpected");
             header_seen = true;
             continue;
         }
@@ -66,8 +67,8 @@ TEST(AllocationVectors, MatchTheReferenceImplementation) {
         if (first[3] != "-") {
             for (const auto& pool : split(first[3], ';')) {
                 auto eq = pool.find('=');
-                ASSERT_TRUE(allocator.add_pool(pool.substr(0, eq),
-                                               PortRange::parse(pool.substr(eq + 1)).value(), false));
+                ASSERT_TRUE(allocator.add_pool(
+                    pool.substr(0, eq), PortRange::parse(pool.substr(eq + 1)).value(), false));
             }
         }
         for (const auto& row : sequences[id]) {

@@ -11,9 +11,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
-PortAllocator adr_allocator() { return PortAllocator(adr014_default_registry()); }
+PortAllocator adr_allocator() {
+    return PortAllocator(adr014_default_registry());
+}
 
-TimePoint at(int day) { return TimePoint{std::chrono::sys_days{2026y / 1 / 1}} + std::chrono::days{day}; }
+TimePoint at(int day) {
+    return TimePoint{std::chrono::sys_days{2026y / 1 / 1}} + std::chrono::days{day};
+}
 
 }  // namespace
 

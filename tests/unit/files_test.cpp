@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 namespace {
 
 class TempFolder : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         std::string pattern = (fs::temp_directory_path() / "hp-files.XXXXXX").string();
         ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
@@ -37,7 +37,7 @@ TEST_F(Files, AtomicWriteReplacesContentAndKeepsMode) {
     ::chmod(file.c_str(), 0640);
     ASSERT_TRUE(write_file_atomically(file, "two\n"));
     EXPECT_EQ(read_file(file).value(), "two\n");
-    struct stat st{};
+    struct stat st {};
     ::stat(file.c_str(), &st);
     EXPECT_EQ(st.st_mode & 0777, 0640U);
     // No temporary file is left behind.
@@ -64,16 +64,19 @@ TEST_F(Files, MissingFileIsNotFound) {
 TEST_F(Files, DiscoveryWalksUpLikeGit) {
     fs::create_directories(m_dir / "a" / "b" / "c");
     std::ofstream(m_dir / "a" / "harmony.network.ports.yaml") << "";
-    EXPECT_EQ(discover_registry(m_dir / "a" / "b" / "c"), m_dir / "a" / "harmony.network.ports.yaml");
+    EXPECT_EQ(discover_registry(m_dir / "a" / "b" / "c"),
+              m_dir / "a" / "harmony.network.ports.yaml");
     std::ofstream(m_dir / "a" / "b" / "harmony.network.ports.toml") << "";
-    EXPECT_EQ(discover_registry(m_dir / "a" / "b" / "c"), m_dir / "a" / "b" / "harmony.network.ports.toml");
+    EXPECT_EQ(discover_registry(m_dir / "a" / "b" / "c"),
+              m_dir / "a" / "b" / "harmony.network.ports.toml");
     EXPECT_EQ(format_for_path(m_dir / "x.yml"), RegistryFormat::yaml);
 }
 
 TEST_F(Files, LoadUsesTheRangeFromHarmonyTomlBesideTheRegistry) {
     std::ofstream(m_dir / "harmony.toml")
         << "[harmony.network.defaults]\norchestrator_port_range = \"40000-40099\"\n";
-    std::ofstream(m_dir / "harmony.network.ports.toml") << "[[allocation]]\nname = \"a\"\nport = 25080\n";
+    std::ofstream(m_dir / "harmony.network.ports.toml")
+        << "[[allocation]]\nname = \"a\"\nport = 25080\n";
     auto r = load_registry(paths_for(m_dir / "harmony.network.ports.toml"));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message, (m_dir / "harmony.network.ports.toml").string() +

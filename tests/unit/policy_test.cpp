@@ -19,7 +19,9 @@ std::vector<std::string> codes(const std::vector<Finding>& findings, Severity se
     return out;
 }
 
-HostFacts linux_default() { return HostFacts{PortRange{32768, 60999}}; }
+HostFacts linux_default() {
+    return HostFacts{PortRange{32768, 60999}};
+}
 
 }  // namespace
 
@@ -27,10 +29,9 @@ TEST(Policy, Adr014DefaultOnADefaultLinuxHostHasWarningsButNoErrors) {
     auto findings = check_policy(adr014_default_registry(), linux_default());
     EXPECT_TRUE(codes(findings, Severity::error).empty());
     EXPECT_EQ(codes(findings, Severity::warning),
-              (std::vector<std::string>{"range-overlaps-ephemeral:freebsd",
-                                        "range-overlaps-ephemeral:opnsense",
-                                        "range-overlaps-allocator:nomad", "iana-registered",
-                                        "known-software"}));
+              (std::vector<std::string>{
+                  "range-overlaps-ephemeral:freebsd", "range-overlaps-ephemeral:opnsense",
+                  "range-overlaps-allocator:nomad", "iana-registered", "known-software"}));
 }
 
 TEST(Policy, NodePortOverlapIsAnErrorWithAdvice) {

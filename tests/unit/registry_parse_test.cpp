@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <harmony/network/allocator.hpp>
 #include <harmony/network/registry_file.hpp>
 
@@ -136,7 +138,8 @@ TEST(RegistryToml, SyntaxErrorsCarryLineAndColumn) {
 }
 
 TEST(RegistryToml, RejectsBadValuesWithTheirPositions) {
-    auto r = toml("[[allocation]]\nname = \"x\"\nports = \"25999-25000\"\nprotocols = [\"sctp\"]\n");
+    auto r =
+        toml("[[allocation]]\nname = \"x\"\nports = \"25999-25000\"\nprotocols = [\"sctp\"]\n");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message,
               "harmony.network.ports.toml:3:9: invalid port range '25999-25000': first port "
@@ -193,4 +196,42 @@ TEST(HarmonyConfig, ReadsTheOrchestratorRange) {
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().message,
               "harmony.toml:2:27: invalid port range '70000': 70000 is above 65535");
+}
+
+TEST(RegistryYaml, InputsThatOnceHungOrExplodedFailFast) {
+    // yaml-cpp 0.7's LoadAll loops forever on ",": now an ordinary error.
+    auto comma = parse_registry(",", RegistryFormat::yaml, "r.yaml", k_adr014_range);
+    ASSERT_FALSE(comma);
+    EXPECT_EQ(comma.error().code, ErrorCode::parse_error);
+    // Aliases could expand a few hundred bytes into 10^9 nodes: refused at the first alias.
+    std::string bomb = "a0: &a0 [x,x,x,x,x,x,x,x,x,x]\n";
+    for (int i = 1; i < 9; ++i) {
+        bomb += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+        for (int k = 0; k < 10; ++k) {
+            bomb += (k ? ",*a" : "*a") + std::to_string(i - 1);
+        }
+        bomb += "]\n";
+    }
+    auto r = parse_registry(bomb, RegistryFormat::yaml, "r.yaml", k_adr014_range);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "r.yaml:2:10: YAML aliases (*name) are not allowed in a registry");
+}
+
+TEST(RegistryRender, CanonicalTextDependsOnContentNotInputOrder) {
+    // Entries equal in port, protocol and name but not in other fields (a lenient load can
+    // hold them) must still sort the same way whatever order they arrive in.
+    Registry a;
+    for (int i = 0; i < 40; ++i) {
+        Released r{"old",
+                   {25001, 25001},
+                   Protocols::tcp,
+                   TimePoint{std::chrono::seconds{i}},
+                   TimePoint{std::chrono::seconds{1000}},
+                   {}};
+        a.released.push_back(r);
+    }
+    Registry b = a;
+    std::reverse(b.released.begin(), b.released.end());
+    std::rotate(b.released.begin(), b.released.begin() + 7, b.released.end());
+    EXPECT_EQ(render_registry(a, RegistryFormat::toml), render_registry(b, RegistryFormat::toml));
 }

@@ -16,9 +16,9 @@ TEST(ServiceName, AcceptsDnsLabelStyleNames) {
 TEST(ServiceName, RejectsEachRuleWithItsReason) {
     EXPECT_EQ(validate_service_name("").error().message,
               "invalid service name '': must not be empty");
-    EXPECT_EQ(validate_service_name(std::string(64, 'x')).error().message,
-              "invalid service name '" + std::string(64, 'x') +
-                  "': 64 characters, at most 63 allowed");
+    EXPECT_EQ(
+        validate_service_name(std::string(64, 'x')).error().message,
+        "invalid service name '" + std::string(64, 'x') + "': 64 characters, at most 63 allowed");
     EXPECT_EQ(validate_service_name("Ceph").error().message,
               "invalid service name 'Ceph': upper case is not allowed (use a-z, 0-9, '-', '.')");
     EXPECT_EQ(validate_service_name("a;b").error().message,
@@ -42,8 +42,7 @@ TEST(FreeText, AllowsQuotesAndNewlinesButNotNulOrBadUtf8) {
     EXPECT_TRUE(validate_free_text("notes", "caf\xc3\xa9"));
     EXPECT_EQ(validate_free_text("notes", std::string("a\0b", 3)).error().message,
               "notes must not contain a NUL byte");
-    EXPECT_EQ(validate_free_text("owner", "\xc3\x28").error().message,
-              "owner is not valid UTF-8");
+    EXPECT_EQ(validate_free_text("owner", "\xc3\x28").error().message, "owner is not valid UTF-8");
     EXPECT_FALSE(validate_free_text("notes", "\xed\xa0\x80"));  // surrogate
     EXPECT_FALSE(validate_free_text("notes", "\xc0\xaf"));      // overlong
     EXPECT_FALSE(validate_free_text("notes", std::string(4097, 'a')));

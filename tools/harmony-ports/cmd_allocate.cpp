@@ -56,9 +56,8 @@ std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global) 
             }
             options.port = static_cast<Port>(o->port);
         }
-        for (auto [flag, value, into] :
-             {std::tuple{"--owner", &o->owner, &options.owner},
-              std::tuple{"--notes", &o->notes, &options.notes}}) {
+        for (auto [flag, value, into] : {std::tuple{"--owner", &o->owner, &options.owner},
+                                         std::tuple{"--notes", &o->notes, &options.notes}}) {
             if (app.count(flag) > 0) {
                 if (auto ok = validate_free_text(std::string_view(flag).substr(2), *value); !ok) {
                     return report(ok.error());

@@ -29,9 +29,9 @@ std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global) {
         } else if (o->format == "json") {
             text = export_json(*registry, where->label);
         } else {
-            return report(Error{ErrorCode::invalid_argument,
-                                fmt::format("unknown export format '{}': expected markdown or json",
-                                            o->format)});
+            return report(Error{
+                ErrorCode::invalid_argument,
+                fmt::format("unknown export format '{}': expected markdown or json", o->format)});
         }
         if (auto ok = emit(text, o->output); !ok) {
             return report(ok.error());

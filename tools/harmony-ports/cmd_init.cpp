@@ -20,9 +20,9 @@ std::function<int()> setup_init(CLI::App& app, const GlobalOptions& global) {
     app.add_flag("--force", o->force, "overwrite existing files");
     return [o, &app, &global] {
         if (o->format != "toml" && o->format != "yaml") {
-            return report(Error{ErrorCode::invalid_argument,
-                                fmt::format("invalid --format '{}': expected toml or yaml",
-                                            o->format)});
+            return report(
+                Error{ErrorCode::invalid_argument,
+                      fmt::format("invalid --format '{}': expected toml or yaml", o->format)});
         }
         RegistryFormat format = o->format == "yaml" ? RegistryFormat::yaml : RegistryFormat::toml;
         // init writes where it is told, else in the working folder (as `git init` does).
@@ -35,8 +35,8 @@ std::function<int()> setup_init(CLI::App& app, const GlobalOptions& global) {
         fs::path registry_path =
             !explicit_path.empty()
                 ? fs::path(explicit_path)
-                : fs::current_path() / (format == RegistryFormat::yaml ? k_registry_yaml_file
-                                                                       : k_registry_file);
+                : fs::current_path() /
+                      (format == RegistryFormat::yaml ? k_registry_yaml_file : k_registry_file);
         if (!explicit_path.empty() && app.count("--format") == 0) {
             format = format_for_path(registry_path);
         }

@@ -10,7 +10,9 @@
 namespace harmony::cli {
 namespace {
 
-std::string or_dash(const std::string& s) { return s.empty() ? "-" : s; }
+std::string or_dash(const std::string& s) {
+    return s.empty() ? "-" : s;
+}
 
 // Free text in a table cell: one line, cut to `width`.
 std::string cell(std::string_view text, std::size_t width) {
@@ -59,8 +61,7 @@ void print_table(const Registry& r, const std::string& label, const std::string&
         std::printf("\n%-32s %-12s %-8s %s\n", "QUARANTINED", "PORTS", "PROTO", "UNTIL");
         for (const auto& e : r.released) {
             std::printf("%-32s %-12s %-8s %s\n", e.name.c_str(), e.ports.to_string().c_str(),
-                        std::string(to_string(e.protocols)).c_str(),
-                        format_time(e.until).c_str());
+                        std::string(to_string(e.protocols)).c_str(), format_time(e.until).c_str());
         }
     }
 }
@@ -90,9 +91,8 @@ std::function<int()> setup_list(CLI::App& app, const GlobalOptions& global) {
             bool known = std::any_of(r.pools.begin(), r.pools.end(),
                                      [&](const Pool& p) { return p.name == opts->pool; });
             if (!known) {
-                return report(Error{ErrorCode::not_found,
-                                    fmt::format("{}: no pool named '{}'", where->label,
-                                                opts->pool)});
+                return report(Error{ErrorCode::not_found, fmt::format("{}: no pool named '{}'",
+                                                                      where->label, opts->pool)});
             }
         }
         if (opts->json) {

@@ -44,13 +44,13 @@ std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global) {
         }
         bool quarantined = released.until > released.released_at;
         if (o->json) {
-            nlohmann::ordered_json j{{"name", released.name},
-                                     {"first", released.ports.first},
-                                     {"last", released.ports.last},
-                                     {"protocols", protocol_list(released.protocols)},
-                                     {"until", quarantined ? nlohmann::ordered_json(
-                                                                 format_time(released.until))
-                                                           : nlohmann::ordered_json(nullptr)}};
+            nlohmann::ordered_json j{
+                {"name", released.name},
+                {"first", released.ports.first},
+                {"last", released.ports.last},
+                {"protocols", protocol_list(released.protocols)},
+                {"until", quarantined ? nlohmann::ordered_json(format_time(released.until))
+                                      : nlohmann::ordered_json(nullptr)}};
             std::printf("%s\n", j.dump().c_str());
         } else if (quarantined) {
             std::printf("released %s %s/%s; quarantined until %s\n", released.name.c_str(),

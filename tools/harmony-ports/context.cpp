@@ -1,8 +1,8 @@
 #include "context.hpp"
 
+#include <unistd.h>
 #include <cstdio>
 #include <cstdlib>
-#include <unistd.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -165,6 +165,8 @@ Expected<void> update_registry(const GlobalOptions& global,
     if (!lock) {
         return std::unexpected(lock.error());
     }
+    // Under the lock, temporaries beside the registry belong to writers that died mid-write.
+    remove_stale_temporaries(paths.registry);
     // Read under the lock so no concurrent writer's entry can be lost.
     auto registry = load_registry(paths);
     if (!registry) {

@@ -44,9 +44,10 @@ std::string first_command_word(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"harmony-ports: Harmony's port registry and allocator (ADR-014).\n"
-                 "Without a sub-command: the allocation table and policy findings.",
-                 "harmony-ports"};
+    CLI::App app{
+        "harmony-ports: Harmony's port registry and allocator (ADR-014).\n"
+        "Without a sub-command: the allocation table and policy findings.",
+        "harmony-ports"};
     app.set_version_flag("--version", fmt::format("harmony-ports {}", harmony::network::k_version));
     GlobalOptions global;
     app.add_option("--registry", global.registry,

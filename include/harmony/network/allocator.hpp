@@ -30,27 +30,27 @@ constexpr std::uint64_t fnv1a64(std::string_view bytes) noexcept {
 using PortProbe = std::function<bool(Port, Protocols)>;
 
 struct AllocateOptions {
-    std::string pool;                        // empty: default pool (range minus named pools)
-    std::optional<Protocols> protocols;      // unset: tcp for new names, any for existing
-    std::optional<std::uint16_t> count;      // block size; unset: 1 for new names
-    std::optional<Port> port;                // pin: first port of the allocation
-    bool allow_registered = false;           // keep IANA/known-software ports as candidates
-    std::optional<std::string> owner;        // set/overwrite metadata when given
+    std::string pool;                    // empty: default pool (range minus named pools)
+    std::optional<Protocols> protocols;  // unset: tcp for new names, any for existing
+    std::optional<std::uint16_t> count;  // block size; unset: 1 for new names
+    std::optional<Port> port;            // pin: first port of the allocation
+    bool allow_registered = false;       // keep IANA/known-software ports as candidates
+    std::optional<std::string> owner;    // set/overwrite metadata when given
     std::optional<std::string> notes;
     std::optional<std::string> process;
-    PortProbe probe;                         // when set, skip ports it reports in use
+    PortProbe probe;  // when set, skip ports it reports in use
     TimePoint now = std::chrono::time_point_cast<std::chrono::seconds>(
-        std::chrono::system_clock::now());   // for quarantine expiry
+        std::chrono::system_clock::now());  // for quarantine expiry
 };
 
 struct ReleaseOptions {
     std::optional<int> quarantine_days;  // unset: the registry's quarantine_days
-    TimePoint now = std::chrono::time_point_cast<std::chrono::seconds>(
-        std::chrono::system_clock::now());
+    TimePoint now =
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 };
 
 class PortAllocator {
-public:
+  public:
     // An empty registry over [first, last] (the ADR's `PortAllocator::new(25_000, 25_999)`).
     // If first > last the two are swapped.
     PortAllocator(Port first, Port last);
@@ -84,7 +84,7 @@ public:
     // One bit per port number 0..65535.
     using PortBits = std::array<std::uint64_t, 1024>;
 
-private:
+  private:
     struct Request;
     Expected<PortRange> place(const Request& request) const;
     Expected<PortRange> pin(const Request& request, std::string& pool) const;
@@ -96,8 +96,8 @@ private:
 
     Registry m_registry;  // allocations in insertion order; registry() sorts a copy
     std::unordered_map<std::string, std::size_t> m_index;  // name -> allocations index
-    PortBits m_tcp{};  // ports allocated for TCP
-    PortBits m_udp{};  // ports allocated for UDP
+    PortBits m_tcp{};                                      // ports allocated for TCP
+    PortBits m_udp{};                                      // ports allocated for UDP
 };
 
 }  // namespace harmony::network

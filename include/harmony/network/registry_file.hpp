@@ -69,7 +69,7 @@ Expected<LenientLoad> load_registry_lenient(const RegistryPaths& paths);
 
 // Holds an exclusive advisory lock (flock) on the registry's folder; released on destruction.
 class RegistryLock {
-public:
+  public:
     // Blocks until the lock is held. Errors: io_error / permission_denied.
     static Expected<RegistryLock> acquire(const std::filesystem::path& folder);
     RegistryLock(RegistryLock&& other) noexcept;
@@ -78,7 +78,7 @@ public:
     RegistryLock& operator=(const RegistryLock&) = delete;
     ~RegistryLock();
 
-private:
+  private:
     explicit RegistryLock(int fd) : m_fd(fd) {}
     int m_fd = -1;
 };
@@ -87,6 +87,11 @@ private:
 // fsync of the folder; keeps the old file's mode. Refuses (permission_denied) a file with no
 // write permission bits, so a read-only registry stays byte-for-byte unchanged.
 Expected<void> write_file_atomically(const std::filesystem::path& path, std::string_view text);
+
+// Removes temporary files that write_file_atomically left beside `path` when its process died
+// mid-write. Call only while holding the RegistryLock: then no live writer owns one.
+// Returns how many were removed.
+std::size_t remove_stale_temporaries(const std::filesystem::path& path);
 
 // Reads a whole file. Errors: io_error / permission_denied / not_found.
 Expected<std::string> read_file(const std::filesystem::path& path);
