@@ -100,6 +100,7 @@ void PortAllocator::mark(const PortRange& ports, Protocols protocols, bool taken
 }
 
 void PortAllocator::add(Allocation allocation) {
+    ++m_revision;
     mark(allocation.ports, allocation.protocols, true);
     m_index[allocation.name] = m_registry.allocations.size();
     m_registry.allocations.push_back(std::move(allocation));
@@ -132,6 +133,7 @@ Expected<void> PortAllocator::add_pool(std::string_view name, PortRange ports, b
         }
     }
     m_registry.pools.push_back(Pool{std::string(name), ports, reserved, {}});
+    ++m_revision;
     return {};
 }
 
@@ -194,14 +196,13 @@ Expected<PortRange> PortAllocator::allocate(std::string_view name, const Allocat
         if (!options.pool.empty() && options.pool != existing.pool) {
             return mismatch("its pool");
         }
-        if (options.owner) {
-            existing.owner = *options.owner;
-        }
-        if (options.notes) {
-            existing.notes = *options.notes;
-        }
-        if (options.process) {
-            existing.process = *options.process;
+        for (auto [given, field] : {std::pair{&options.owner, &existing.owner},
+                                    std::pair{&options.notes, &existing.notes},
+                                    std::pair{&options.process, &existing.process}}) {
+            if (*given && **given != *field) {
+                *field = **given;
+                ++m_revision;
+            }
         }
         return existing.ports;
     }
@@ -352,22 +353,33 @@ Expected<PortRange> PortAllocator::place(const Request& request) const {
     const auto& options = request.options;
 
     // Candidates as a bitmap: the pool's ports (default pool: range minus named pools),
-    // minus IANA-assigned and known-software ports unless allowed.
-    Bits65536 candidates{};
+    // minus IANA-assigned and known-software ports unless allowed. Only the area's words are
+    // touched, here and in every search below.
     PortRange area = request.pool ? request.pool->ports : range;
+    const std::uint32_t first_word = area.first >> 6;
+    const std::uint32_t last_word = area.last >> 6;
+    Bits65536& candidates = m_candidates;
+    Bits65536& blocked = m_blocked;  // active quarantine, then ports the probe found in use
+    for (std::uint32_t w = first_word; w <= last_word; ++w) {
+        candidates[w] = 0;
+        blocked[w] = 0;
+    }
     util::assign_range(candidates, area.first, area.last, true);
     if (request.pool == nullptr) {
         for (const auto& pool : m_registry.pools) {
-            util::assign_range(candidates, pool.ports.first, pool.ports.last, false);
+            if (pool.ports.overlaps(area)) {
+                util::assign_range(candidates, std::max(pool.ports.first, area.first),
+                                   std::min(pool.ports.last, area.last), false);
+            }
         }
     }
     if (!options.allow_registered) {
         const Bits65536& skip = registered_or_known_bits();
-        for (std::uint32_t w = area.first >> 6; w <= (area.last >> 6); ++w) {
+        for (std::uint32_t w = first_word; w <= last_word; ++w) {
             candidates[w] &= ~skip[w];
         }
     }
-    std::uint32_t n = util::count_bits(candidates);
+    std::uint32_t n = util::count_bits(candidates, first_word, last_word);
     if (n == 0) {
         return fail(ErrorCode::exhausted,
                     fmt::format("no candidate ports for {} in {}{}", request.name,
@@ -378,18 +390,18 @@ Expected<PortRange> PortAllocator::place(const Request& request) const {
                                       "--allow-registered keeps them)"));
     }
 
-    // Ports held for a shared protocol, by allocations or by active quarantine.
-    Bits65536 quarantined{};
+    // Ports held for a shared protocol by active quarantine.
     for (const auto& r : m_registry.released) {
-        if (is_active(r, options.now) && shares_protocol(r.protocols, request.protocols)) {
-            util::assign_range(quarantined, r.ports.first, r.ports.last, true);
+        if (is_active(r, options.now) && shares_protocol(r.protocols, request.protocols) &&
+            r.ports.overlaps(area)) {
+            util::assign_range(blocked, std::max(r.ports.first, area.first),
+                               std::min(r.ports.last, area.last), true);
         }
     }
     const bool tcp = has_tcp(request.protocols);
     const bool udp = has_udp(request.protocols);
-    Bits65536 busy_on_host{};  // ports the probe reported in use, learned during the walk
     auto free_word = [&](std::uint32_t w) {
-        std::uint64_t taken = quarantined[w] | busy_on_host[w];
+        std::uint64_t taken = blocked[w];
         if (tcp) {
             taken |= m_tcp[w];
         }
@@ -401,7 +413,8 @@ Expected<PortRange> PortAllocator::place(const Request& request) const {
     auto not_free_word = [&](std::uint32_t w) { return ~free_word(w); };
 
     const std::uint64_t h = fnv1a64(request.name);
-    const std::uint32_t start = util::select_bit(candidates, static_cast<std::uint32_t>(h % n));
+    const std::uint32_t start =
+        util::select_bit(candidates, static_cast<std::uint32_t>(h % n), first_word);
     const std::uint32_t count = request.count;
 
     // First start port in [lo, hi] whose whole block is free; walks upward.
@@ -416,7 +429,7 @@ Expected<PortRange> PortAllocator::place(const Request& request) const {
             if (!blocker && options.probe) {
                 for (std::uint32_t q = *p; q <= end; ++q) {
                     if (options.probe(static_cast<Port>(q), request.protocols)) {
-                        util::set_bit(busy_on_host, q);
+                        util::set_bit(blocked, q);
                         blocker = q;
                         break;
                     }
@@ -473,6 +486,7 @@ Expected<Released> PortAllocator::release(std::string_view name, const ReleaseOp
     m_registry.allocations.pop_back();
     m_index.erase(it);
     mark(gone.ports, gone.protocols, false);
+    ++m_revision;
 
     Released entry{
         gone.name, gone.ports, gone.protocols, options.now, options.now + std::chrono::days{days},
@@ -485,7 +499,10 @@ Expected<Released> PortAllocator::release(std::string_view name, const ReleaseOp
 }
 
 void PortAllocator::prune_expired(TimePoint now) {
-    std::erase_if(m_registry.released, [&](const Released& r) { return !is_active(r, now); });
+    if (std::erase_if(m_registry.released, [&](const Released& r) { return !is_active(r, now); }) >
+        0) {
+        ++m_revision;
+    }
 }
 
 }  // namespace harmony::network

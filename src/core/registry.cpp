@@ -45,23 +45,35 @@ Registry adr014_default_registry(PortRange range) {
     return r;
 }
 
+namespace {
+
 // Every field takes part in the order, so equal keys never leave the result to the input order
 // (std::sort is not stable) and the canonical text is a function of the content alone.
+bool pool_less(const Pool& a, const Pool& b) {
+    return std::tie(a.ports, a.name, a.reserved) < std::tie(b.ports, b.name, b.reserved);
+}
+bool allocation_less(const Allocation& a, const Allocation& b) {
+    return std::tie(a.ports, a.protocols, a.name, a.pool, a.owner, a.notes, a.process) <
+           std::tie(b.ports, b.protocols, b.name, b.pool, b.owner, b.notes, b.process);
+}
+bool released_less(const Released& a, const Released& b) {
+    return std::tie(a.ports, a.protocols, a.name, a.until, a.released_at) <
+           std::tie(b.ports, b.protocols, b.name, b.until, b.released_at);
+}
+
+}  // namespace
+
 void canonicalize(Registry& registry) {
-    std::sort(registry.pools.begin(), registry.pools.end(), [](const Pool& a, const Pool& b) {
-        return std::tie(a.ports, a.name, a.reserved) < std::tie(b.ports, b.name, b.reserved);
-    });
-    std::sort(
-        registry.allocations.begin(), registry.allocations.end(),
-        [](const Allocation& a, const Allocation& b) {
-            return std::tie(a.ports, a.protocols, a.name, a.pool, a.owner, a.notes, a.process) <
-                   std::tie(b.ports, b.protocols, b.name, b.pool, b.owner, b.notes, b.process);
-        });
-    std::sort(registry.released.begin(), registry.released.end(),
-              [](const Released& a, const Released& b) {
-                  return std::tie(a.ports, a.protocols, a.name, a.until, a.released_at) <
-                         std::tie(b.ports, b.protocols, b.name, b.until, b.released_at);
-              });
+    std::sort(registry.pools.begin(), registry.pools.end(), pool_less);
+    std::sort(registry.allocations.begin(), registry.allocations.end(), allocation_less);
+    std::sort(registry.released.begin(), registry.released.end(), released_less);
+}
+
+bool is_canonical(const Registry& registry) {
+    return std::is_sorted(registry.pools.begin(), registry.pools.end(), pool_less) &&
+           std::is_sorted(registry.allocations.begin(), registry.allocations.end(),
+                          allocation_less) &&
+           std::is_sorted(registry.released.begin(), registry.released.end(), released_less);
 }
 
 std::string format_time(TimePoint t) {

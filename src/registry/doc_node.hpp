@@ -36,7 +36,10 @@ struct DocNode::Entry {
 inline constexpr int k_max_depth = 16;
 
 // Parse failures carry parse_error and "file:line:col: what".
+// TOML: the fast canonical reader when it accepts the text, else toml++.
 Expected<DocNode> parse_toml_document(std::string_view text, std::string_view file);
+// TOML through toml++ only (the reference the fast reader is tested against).
+Expected<DocNode> parse_toml_with_tomlplusplus(std::string_view text, std::string_view file);
 Expected<DocNode> parse_yaml_document(std::string_view text, std::string_view file);
 
 // "file:line:col: " (or "file: " when the position is unknown).

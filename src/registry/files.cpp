@@ -62,7 +62,11 @@ bool write_all(int fd, std::string_view text) {
 
 // The temporary-file name pattern; remove_stale_temporaries must match it.
 std::string temporary_prefix(const fs::path& path) {
-    return "." + path.filename().string() + ".tmp.";
+    // Appended piecewise: GCC 12 at -O3 warns falsely (-Wrestrict) on "." + string + "...".
+    std::string prefix(".");
+    prefix += path.filename().string();
+    prefix += ".tmp.";
+    return prefix;
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Canonical registry text: fixed key order, sorted entries, every string escaped.
 #include <harmony/network/registry_file.hpp>
 
+#include <charconv>
+
 #include <fmt/format.h>
 
 namespace harmony::network {
@@ -47,30 +49,49 @@ std::string protocols_value(Protocols p) {
 }
 
 // Writes key/value lines; TOML uses "key = value", YAML "key: value" under a list item.
+// Plain appends, no format strings: rendering is on the path of every write.
 class Writer {
   public:
     explicit Writer(RegistryFormat format) : m_yaml(format == RegistryFormat::yaml) {}
 
-    void comment(std::string_view text) { m_out += fmt::format("# {}\n", text); }
+    void comment(std::string_view text) {
+        m_out += "# ";
+        m_out += text;
+        m_out += '\n';
+    }
     void top(std::string_view key, std::string_view value) {
-        m_out += fmt::format("{}{}{}\n", key, m_yaml ? ": " : " = ", value);
+        m_out += key;
+        m_out += m_yaml ? ": " : " = ";
+        m_out += value;
+        m_out += '\n';
     }
     void begin_list(std::string_view key) {
         if (m_yaml) {
-            m_out += fmt::format("\n{}:\n", key);
+            m_out += '\n';
+            m_out += key;
+            m_out += ":\n";
         }
         m_list = key;
     }
     void begin_item() {
-        m_out += m_yaml ? "" : fmt::format("\n[[{}]]\n", m_list);
+        if (!m_yaml) {
+            m_out += "\n[[";
+            m_out += m_list;
+            m_out += "]]\n";
+        }
         m_first_field = true;
     }
     void field(std::string_view key, std::string_view value) {
         if (m_yaml) {
-            m_out += fmt::format("{}{}: {}\n", m_first_field ? "  - " : "    ", key, value);
+            m_out += m_first_field ? "  - " : "    ";
+            m_out += key;
+            m_out += ": ";
         } else {
-            m_out += fmt::format("{} = {}\n", key, value);
+            m_out += key;
+            m_out += " = ";
         }
+        m_out += value;
+        m_out += '\n';
         m_first_field = false;
     }
     void optional(std::string_view key, const std::string& value) {
@@ -80,12 +101,18 @@ class Writer {
     }
     void ports(const PortRange& ports) {
         if (ports.first == ports.last) {
-            field("port", fmt::format("{}", ports.first));
+            field("port", number(ports.first));
         } else {
             field("ports", quote_string(ports.to_string()));
         }
     }
     std::string take() { return std::move(m_out); }
+
+    static std::string number(long value) {
+        char buffer[24];
+        auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+        return std::string(buffer, end);
+    }
 
   private:
     bool m_yaml;
@@ -97,14 +124,20 @@ class Writer {
 }  // namespace
 
 std::string render_registry(const Registry& input, RegistryFormat format) {
-    Registry r = input;
-    canonicalize(r);
+    Registry sorted;
+    const Registry* canonical = &input;
+    if (!is_canonical(input)) {
+        sorted = input;
+        canonicalize(sorted);
+        canonical = &sorted;
+    }
+    const Registry& r = *canonical;
     Writer w(format);
     w.comment(fmt::format("Harmony port registry (ADR-014), range {} from harmony.toml.",
                           r.range.to_string()));
     w.comment("Written by harmony-ports in canonical order; prefer `harmony-ports allocate`.");
-    w.top("schema_version", fmt::format("{}", r.schema_version));
-    w.top("quarantine_days", fmt::format("{}", r.quarantine_days));
+    w.top("schema_version", Writer::number(r.schema_version));
+    w.top("quarantine_days", Writer::number(r.quarantine_days));
     if (!r.pools.empty()) {
         w.begin_list("pool");
         for (const auto& p : r.pools) {

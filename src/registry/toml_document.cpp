@@ -1,6 +1,11 @@
 // TOML -> DocNode. The only translation unit that includes toml++; its exceptions stop here.
 #include "registry/doc_node.hpp"
+#include "registry/toml_fast.hpp"
+#include "util/printable.hpp"
 #include "util/toml.hpp"
+
+#include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -42,6 +47,129 @@ DocNode convert(const toml::node& node) {
     return out;
 }
 
+// Rejects what toml++ 3.3 (Debian 12) mishandles before it sees it: its whitespace test reaches
+// __builtin_unreachable for some non-ASCII code points (upstream issues #190 and #295), so
+// non-ASCII text may appear only where TOML allows it anyway -- inside strings and comments --
+// and not as the first character after a line-ending backslash in a multi-line string.
+// Returns the position and reason of the first problem, or nullopt.
+struct ScreenProblem {
+    SourcePosition where;
+    const char* what;
+};
+std::optional<ScreenProblem> screen_toml(std::string_view text) {
+    if (std::size_t bad = util::first_invalid_utf8(text); bad != std::string_view::npos) {
+        auto before = text.substr(0, bad);
+        auto line_start = before.rfind('\n');
+        auto in_line = before.substr(line_start == std::string_view::npos ? 0 : line_start + 1);
+        int column = 1;
+        for (char c : in_line) {
+            column += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+        }
+        int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+        return ScreenProblem{{line, column}, "the file is not valid UTF-8"};
+    }
+    enum class In { code, comment, basic, literal, multi_basic, multi_literal };
+    In in = In::code;
+    int line = 1;
+    int column = 0;
+    bool after_line_backslash = false;  // in a multi-line basic string, only blanks since
+    std::size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // a leading BOM is fine
+    for (; i < text.size(); ++i) {
+        char c = text[i];
+        auto u = static_cast<unsigned char>(c);
+        if ((u & 0xC0) != 0x80) {
+            ++column;
+        }
+        if (c == '\n') {
+            ++line;
+            column = 0;
+            if (in == In::comment || in == In::basic || in == In::literal) {
+                in = In::code;  // single-line constructs end here (toml++ reports the rest)
+            }
+            continue;
+        }
+        bool non_ascii = u >= 0x80;
+        switch (in) {
+            case In::code:
+                if (non_ascii) {
+                    return ScreenProblem{{line, column},
+                                         "non-ASCII character outside a string or comment"};
+                }
+                if (c == '#') {
+                    in = In::comment;
+                } else if (text.substr(i, 3) == "\"\"\"") {
+                    in = In::multi_basic;
+                    i += 2;
+                    column += 2;
+                } else if (text.substr(i, 3) == "'''") {
+                    in = In::multi_literal;
+                    i += 2;
+                    column += 2;
+                } else if (c == '"') {
+                    in = In::basic;
+                } else if (c == '\'') {
+                    in = In::literal;
+                }
+                break;
+            case In::comment:
+                break;
+            case In::basic:
+                if (c == '\\') {
+                    ++i;  // the escaped character cannot end the string
+                    ++column;
+                } else if (c == '"') {
+                    in = In::code;
+                }
+                break;
+            case In::literal:
+                if (c == '\'') {
+                    in = In::code;
+                }
+                break;
+            case In::multi_basic:
+                if (after_line_backslash && non_ascii) {
+                    return ScreenProblem{{line, column},
+                                         "non-ASCII character right after a line-ending "
+                                         "backslash is not supported"};
+                }
+                if (c == '\\') {
+                    // A backslash followed only by blanks up to the newline trims what follows.
+                    std::size_t j = i + 1;
+                    while (j < text.size() &&
+                           (text[j] == ' ' || text[j] == '\t' || text[j] == '\r')) {
+                        ++j;
+                    }
+                    if (j < text.size() && text[j] == '\n') {
+                        after_line_backslash = true;
+                        column += static_cast<int>(j - i - 1);
+                        i = j - 1;
+                    } else {
+                        ++i;
+                        ++column;
+                    }
+                    break;
+                }
+                if (c != ' ' && c != '\t' && c != '\r') {
+                    after_line_backslash = false;
+                }
+                if (text.substr(i, 3) == "\"\"\"") {
+                    in = In::code;
+                    i += 2;
+                    column += 2;
+                }
+                break;
+            case In::multi_literal:
+                if (text.substr(i, 3) == "'''") {
+                    in = In::code;
+                    i += 2;
+                    column += 2;
+                }
+                break;
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::string position_prefix(std::string_view file, SourcePosition where) {
@@ -52,6 +180,16 @@ std::string position_prefix(std::string_view file, SourcePosition where) {
 }
 
 Expected<DocNode> parse_toml_document(std::string_view text, std::string_view file) {
+    if (auto fast = parse_canonical_toml(text)) {
+        return std::move(*fast);
+    }
+    return parse_toml_with_tomlplusplus(text, file);
+}
+
+Expected<DocNode> parse_toml_with_tomlplusplus(std::string_view text, std::string_view file) {
+    if (auto problem = screen_toml(text)) {
+        return fail(ErrorCode::parse_error, position_prefix(file, problem->where) + problem->what);
+    }
     try {
         toml::table table = toml::parse(text, file);
         return convert(table);

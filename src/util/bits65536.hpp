@@ -44,17 +44,21 @@ inline void assign_range(Bits65536& bits, std::uint32_t first, std::uint32_t las
     }
 }
 
-inline std::uint32_t count_bits(const Bits65536& bits) {
+// Number of set bits in words [first_word, last_word] (default: all).
+inline std::uint32_t count_bits(const Bits65536& bits, std::uint32_t first_word = 0,
+                                std::uint32_t last_word = k_word_count - 1) {
     std::uint32_t n = 0;
-    for (auto word : bits) {
-        n += static_cast<std::uint32_t>(std::popcount(word));
+    for (std::uint32_t w = first_word; w <= last_word; ++w) {
+        n += static_cast<std::uint32_t>(std::popcount(bits[w]));
     }
     return n;
 }
 
-// Position of the k-th set bit (k counted from 0). Precondition: k < count_bits(bits).
-inline std::uint32_t select_bit(const Bits65536& bits, std::uint32_t k) {
-    for (std::uint32_t w = 0; w < k_word_count; ++w) {
+// Position of the k-th set bit (k counted from 0) at or after word `first_word`.
+// Precondition: k < the number of set bits from `first_word` on.
+inline std::uint32_t select_bit(const Bits65536& bits, std::uint32_t k,
+                                std::uint32_t first_word = 0) {
+    for (std::uint32_t w = first_word; w < k_word_count; ++w) {
         auto n = static_cast<std::uint32_t>(std::popcount(bits[w]));
         if (k < n) {
             std::uint64_t word = bits[w];

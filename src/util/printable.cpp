@@ -21,6 +21,10 @@ std::string printable_text(std::string_view text, std::size_t limit) {
 }
 
 bool is_valid_utf8(std::string_view text) {
+    return first_invalid_utf8(text) == std::string_view::npos;
+}
+
+std::size_t first_invalid_utf8(std::string_view text) {
     std::size_t i = 0;
     while (i < text.size()) {
         auto c = static_cast<unsigned char>(text[i]);
@@ -40,25 +44,25 @@ bool is_valid_utf8(std::string_view text) {
             extra = 3;
             cp = c & 0x07;
         } else {
-            return false;
+            return i;
         }
         if (i + extra >= text.size()) {
-            return false;
+            return i;
         }
         for (std::size_t k = 1; k <= extra; ++k) {
             auto cc = static_cast<unsigned char>(text[i + k]);
             if ((cc & 0xC0) != 0x80) {
-                return false;
+                return i;
             }
             cp = (cp << 6) | (cc & 0x3F);
         }
         static constexpr std::uint32_t k_min_for_length[] = {0, 0x80, 0x800, 0x10000};
         if (cp < k_min_for_length[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-            return false;
+            return i;
         }
         i += extra + 1;
     }
-    return true;
+    return std::string_view::npos;
 }
 
 }  // namespace harmony::util

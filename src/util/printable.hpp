@@ -13,4 +13,7 @@ std::string printable_text(std::string_view text, std::size_t limit = 80);
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
+// Offset of the first byte that starts an ill-formed UTF-8 sequence, or npos.
+std::size_t first_invalid_utf8(std::string_view text);
+
 }  // namespace harmony::util

@@ -172,19 +172,17 @@ Expected<void> update_registry(const GlobalOptions& global,
     if (!registry) {
         return std::unexpected(registry.error());
     }
-    const auto format = format_for_path(paths.registry);
-    const std::string before = render_registry(*registry, format);
     PortAllocator allocator(std::move(*registry));
     allocator.prune_expired(
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
     if (auto changed = change(allocator); !changed) {
         return changed;
     }
-    const std::string after = render_registry(allocator.registry(), format);
-    if (after == before) {
-        return {};
+    if (allocator.revision() == 0) {
+        return {};  // nothing changed: no write, so an idempotent call works on read-only files
     }
-    return write_file_atomically(paths.registry, after);
+    return write_file_atomically(
+        paths.registry, render_registry(allocator.registry(), format_for_path(paths.registry)));
 }
 
 }  // namespace harmony::cli

@@ -81,6 +81,11 @@ class PortAllocator {
 
     [[nodiscard]] PortRange range() const noexcept { return m_registry.range; }
 
+    // Grows with every change to the registry content (allocate that placed or updated a name,
+    // release, add_pool, prune_expired that dropped something): callers compare it to skip
+    // writing when nothing changed.
+    [[nodiscard]] std::uint64_t revision() const noexcept { return m_revision; }
+
     // One bit per port number 0..65535.
     using PortBits = std::array<std::uint64_t, 1024>;
 
@@ -98,6 +103,11 @@ class PortAllocator {
     std::unordered_map<std::string, std::size_t> m_index;  // name -> allocations index
     PortBits m_tcp{};                                      // ports allocated for TCP
     PortBits m_udp{};                                      // ports allocated for UDP
+    std::uint64_t m_revision = 0;
+    // Scratch space for place(): only the words of the pool searched are cleared and used,
+    // so a small pool costs a few words, not 8 KiB, per call. Not thread-safe (nor is the rest).
+    mutable PortBits m_candidates{};
+    mutable PortBits m_blocked{};
 };
 
 }  // namespace harmony::network

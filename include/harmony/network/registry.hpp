@@ -71,6 +71,9 @@ Registry adr014_default_registry(PortRange range = k_adr014_range);
 // protocol, then name), the order every writer uses.
 void canonicalize(Registry& registry);
 
+// True when `registry` is already in canonical order (canonicalize would not move anything).
+bool is_canonical(const Registry& registry);
+
 // RFC 3339 UTC text "2026-11-26T01:09:00Z" and back (invalid_argument on bad text).
 std::string format_time(TimePoint t);
 Expected<TimePoint> parse_time(std::string_view text);
