@@ -41,6 +41,18 @@ bool is_active(const Released& r, TimePoint now) {
     return r.until > now;
 }
 
+// " (did you mean NAME?)" for the entry whose name is closest to `typed`, or "".
+template <typename Entries>
+std::string suggestion(std::string_view typed, const Entries& entries) {
+    std::vector<std::string> names;
+    names.reserve(entries.size());
+    for (const auto& e : entries) {
+        names.push_back(e.name);
+    }
+    auto hint = util::closest_match(typed, names);
+    return hint.empty() ? std::string{} : fmt::format(" (did you mean {}?)", hint);
+}
+
 // The embedded exclusion set as a bitmap, built once, so candidates are filtered a word at a
 // time instead of one lookup per port.
 const Bits65536& registered_or_known_bits() {
@@ -162,14 +174,9 @@ Expected<PortRange> PortAllocator::allocate(std::string_view name, const Allocat
     if (!options.pool.empty()) {
         pool = find_pool(options.pool);
         if (pool == nullptr) {
-            std::vector<std::string> names;
-            for (const auto& p : m_registry.pools) {
-                names.push_back(p.name);
-            }
-            auto hint = util::closest_match(options.pool, names);
             return fail(ErrorCode::not_found,
                         fmt::format("unknown pool '{}' for {}{}", options.pool, name,
-                                    hint.empty() ? "" : fmt::format(" (did you mean {}?)", hint)));
+                                    suggestion(options.pool, m_registry.pools)));
         }
     }
 
@@ -217,7 +224,7 @@ Expected<PortRange> PortAllocator::allocate(std::string_view name, const Allocat
     std::string pool_name = pool ? pool->name : std::string{};
     Expected<PortRange> ports = fail(ErrorCode::exhausted, "");
     if (options.port) {
-        ports = pin(request, pool_name);
+        ports = pin(request, *options.port, pool_name);
     } else if (auto again = reclaim(request)) {
         ports = *again;
     } else {
@@ -276,9 +283,10 @@ std::optional<PortRange> PortAllocator::reclaim(const Request& request) const {
     return std::nullopt;
 }
 
-Expected<PortRange> PortAllocator::pin(const Request& request, std::string& pool_name) const {
+Expected<PortRange> PortAllocator::pin(const Request& request, Port pinned,
+                                       std::string& pool_name) const {
     const auto& range = m_registry.range;
-    std::uint32_t first = *request.options.port;
+    std::uint32_t first = pinned;
     std::uint32_t last = first + request.count - 1;
     if (!range.contains(static_cast<Port>(first)) || last > range.last) {
         return fail(
@@ -461,15 +469,8 @@ Expected<PortRange> PortAllocator::place(const Request& request) const {
 Expected<Released> PortAllocator::release(std::string_view name, const ReleaseOptions& options) {
     auto it = m_index.find(std::string(name));
     if (it == m_index.end()) {
-        std::vector<std::string> names;
-        names.reserve(m_index.size());
-        for (const auto& a : m_registry.allocations) {
-            names.push_back(a.name);
-        }
-        auto hint = util::closest_match(name, names);
-        return fail(ErrorCode::not_found,
-                    fmt::format("no allocation named '{}'{}", name,
-                                hint.empty() ? "" : fmt::format(" (did you mean {}?)", hint)));
+        return fail(ErrorCode::not_found, fmt::format("no allocation named '{}'{}", name,
+                                                      suggestion(name, m_registry.allocations)));
     }
     int days = options.quarantine_days.value_or(m_registry.quarantine_days);
     if (days < 0) {

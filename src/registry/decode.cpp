@@ -250,8 +250,8 @@ std::string label(const Allocation& a) {
     return fmt::format("{} {}/{}", a.name, a.ports.to_string(), to_string(a.protocols));
 }
 
-Finding conflict(std::string_view file, SourcePosition where, std::string code, std::string message,
-                 std::optional<PortRange> ports, std::string service) {
+Finding conflict(std::string_view file, SourcePosition where, std::string code,
+                 const std::string& message, std::optional<PortRange> ports, std::string service) {
     Finding f;
     f.severity = Severity::error;
     f.code = std::move(code);
@@ -267,6 +267,7 @@ std::vector<Finding> find_conflicts(const Registry& r, std::string_view file) {
     const auto& range = r.range;
 
     std::vector<const Pool*> pools;
+    pools.reserve(r.pools.size());
     for (const auto& p : r.pools) {
         pools.push_back(&p);
     }

@@ -41,9 +41,7 @@ std::string first_command_word(int argc, char** argv) {
     return {};
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     CLI::App app{
         "harmony-ports: Harmony's port registry and allocator (ADR-014).\n"
         "Without a sub-command: the allocation table and policy findings.",
@@ -92,4 +90,16 @@ int main(int argc, char** argv) {
         }
     }
     return status();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // The library returns errors as values; only allocation failure or a bug can throw.
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "harmony-ports: error: %s\n", e.what());
+        return 3;
+    }
 }

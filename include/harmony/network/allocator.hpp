@@ -92,7 +92,7 @@ class PortAllocator {
   private:
     struct Request;
     Expected<PortRange> place(const Request& request) const;
-    Expected<PortRange> pin(const Request& request, std::string& pool) const;
+    Expected<PortRange> pin(const Request& request, Port port, std::string& pool) const;
     std::optional<PortRange> reclaim(const Request& request) const;
     void mark(const PortRange& ports, Protocols protocols, bool taken);
     void add(Allocation allocation);
