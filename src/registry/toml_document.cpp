@@ -73,6 +73,9 @@ std::optional<ScreenProblem> screen_toml(std::string_view text) {
     int line = 1;
     int column = 0;
     bool after_line_backslash = false;  // in a multi-line basic string, only blanks since
+    // The last non-blank character seen outside strings: a quote opens a string only where a
+    // key or value may start, as toml++ reads it; elsewhere it is part of a bad value.
+    char last = '\n';
     std::size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // a leading BOM is fine
     for (; i < text.size(); ++i) {
         char c = text[i];
@@ -83,6 +86,9 @@ std::optional<ScreenProblem> screen_toml(std::string_view text) {
         if (c == '\n') {
             ++line;
             column = 0;
+            if (in == In::code || in == In::comment) {
+                last = '\n';
+            }
             if (in == In::comment || in == In::basic || in == In::literal) {
                 in = In::code;  // single-line constructs end here (toml++ reports the rest)
             }
@@ -97,7 +103,17 @@ std::optional<ScreenProblem> screen_toml(std::string_view text) {
                 }
                 if (c == '#') {
                     in = In::comment;
-                } else if (text.substr(i, 3) == "\"\"\"") {
+                    break;
+                }
+                if ((c == '"' || c == '\'') && last != '\n' && last != '=' && last != '[' &&
+                    last != ',' && last != '{' && last != '.') {
+                    last = c;  // not a string here: toml++ reports the bad value
+                    break;
+                }
+                if (c != ' ' && c != '\t' && c != '\r') {
+                    last = c;
+                }
+                if (text.substr(i, 3) == "\"\"\"") {
                     in = In::multi_basic;
                     i += 2;
                     column += 2;

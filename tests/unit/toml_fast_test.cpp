@@ -117,3 +117,13 @@ TEST(TomlScreen, NonAsciiInsideStringsAndCommentsStillLoads) {
         EXPECT_TRUE(r) << ok << ": " << r.error().message;
     }
 }
+
+TEST(TomlScreen, AQuoteInsideABareValueDoesNotOpenAString) {
+    // Found by the harmony.toml fuzzer: toml++ reads `2zz\"...` as one bad value and checks
+    // every following character, so non-ASCII there must be refused before it.
+    auto r = parse_toml_with_tomlplusplus("x = 2zz\\\"z\xcf\x91\n", "t");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "t:1:11: non-ASCII character outside a string or comment");
+    EXPECT_TRUE(
+        parse_toml_with_tomlplusplus("a.\"k\xc3\xa9\" = [\n \"x\",\n \"\xc3\xa9\"]\n", "t"));
+}
