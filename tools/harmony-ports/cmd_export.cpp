@@ -15,14 +15,12 @@ std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global) {
     app.add_option("--format", o->format, "markdown or json")->required();
     app.add_option("--output", o->output, "write to this file atomically (default: stdout)");
     return [o, &global] {
-        auto where = locate(global);
-        if (!where) {
-            return report(where.error());
+        auto loaded = load_for_reading(global);
+        if (!loaded) {
+            return report(loaded.error());
         }
-        auto registry = load_for_reading(*where);
-        if (!registry) {
-            return report(registry.error());
-        }
+        const Location* where = &loaded->where;
+        const Registry* registry = &loaded->registry;
         std::string text;
         if (o->format == "markdown") {
             text = export_markdown(*registry, where->label);

@@ -77,14 +77,12 @@ std::function<int()> setup_list(CLI::App& app, const GlobalOptions& global) {
     app.add_flag("--json", opts->json, "print one JSON object (product contract shape)");
     app.add_option("--pool", opts->pool, "only allocations of this pool ('default' for none)");
     return [opts, &global] {
-        auto where = locate(global);
-        if (!where) {
-            return report(where.error());
+        auto loaded = load_for_reading(global);
+        if (!loaded) {
+            return report(loaded.error());
         }
-        auto registry = load_for_reading(*where);
-        if (!registry) {
-            return report(registry.error());
-        }
+        const Location* where = &loaded->where;
+        const Registry* registry = &loaded->registry;
         Registry r = *registry;
         canonicalize(r);
         if (!opts->pool.empty() && opts->pool != "default") {

@@ -40,11 +40,19 @@ Expected<Location> locate(const GlobalOptions& global) {
     return Location{std::nullopt, "embedded ADR-014 default"};
 }
 
-Expected<Registry> load_for_reading(const Location& where) {
-    if (!where.paths) {
-        return adr014_default_registry();
+Expected<Loaded> load_for_reading(const GlobalOptions& global) {
+    auto where = locate(global);
+    if (!where) {
+        return std::unexpected(where.error());
     }
-    return load_registry(*where.paths);
+    if (!where->paths) {
+        return Loaded{std::move(*where), adr014_default_registry()};
+    }
+    auto registry = load_registry(*where->paths);
+    if (!registry) {
+        return std::unexpected(registry.error());
+    }
+    return Loaded{std::move(*where), std::move(*registry)};
 }
 
 int report(const Error& error) {

@@ -30,8 +30,13 @@ struct Location {
 // `for_write`: an explicit path need not exist (init creates it).
 Expected<Location> locate(const GlobalOptions& global);
 
-// The registry to read: the file's (validated) or the embedded ADR-014 default.
-Expected<Registry> load_for_reading(const Location& where);
+// The registry to read, and where it came from: the located file's (validated) or the
+// embedded ADR-014 default.
+struct Loaded {
+    Location where;
+    Registry registry;
+};
+Expected<Loaded> load_for_reading(const GlobalOptions& global);
 
 // Prints "harmony-ports: error: LINE" for each line of the message and returns the exit code.
 int report(const Error& error);
