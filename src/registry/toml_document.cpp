@@ -155,6 +155,12 @@ std::optional<ScreenProblem> screen_toml(std::string_view text) {
                            (text[j] == ' ' || text[j] == '\t' || text[j] == '\r')) {
                         ++j;
                     }
+                    // toml++ tests what follows a backslash for whitespace, then skips it.
+                    if (j < text.size() && static_cast<unsigned char>(text[j]) >= 0x80) {
+                        return ScreenProblem{{line, column + static_cast<int>(j - i)},
+                                             "non-ASCII character right after a backslash in a "
+                                             "multi-line string is not supported"};
+                    }
                     if (j < text.size() && text[j] == '\n') {
                         after_line_backslash = true;
                         column += static_cast<int>(j - i - 1);

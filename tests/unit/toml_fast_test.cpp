@@ -99,6 +99,12 @@ TEST(TomlScreen, InputsThatTriggerUndefinedBehaviourInTomlPlusPlusAreCleanErrors
              {"a = 1\nb = \xcc\n", "t:2:5: the file is not valid UTF-8"},
              {"s = \"\"\"\\\n\xc2\xa7\"\"\"\n",
               "t:2:1: non-ASCII character right after a line-ending backslash is not supported"},
+             {"s = \"\"\"x\\\xef\xba\xbf\"\"\"\n",
+              "t:1:10: non-ASCII character right after a backslash in a multi-line string is not "
+              "supported"},
+             {"s = \"\"\"x\\  \xc2\xa7\"\"\"\n",
+              "t:1:12: non-ASCII character right after a backslash in a multi-line string is not "
+              "supported"},
          }) {
         auto r = parse_toml_with_tomlplusplus(c.text, "t");
         ASSERT_FALSE(r) << c.text;
