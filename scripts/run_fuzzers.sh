@@ -4,7 +4,8 @@
 # corpus is never written). Crash/leak/timeout inputs go to build-fuzz/artifacts/<target>/.
 # Exits non-zero when any target fails.
 #
-# Environment: FUZZ_SECONDS (per target, default 30), FUZZ_TARGETS (space-separated subset),
+# Environment: FUZZ_SECONDS (per target, default 30), FUZZ_RUNS (a fixed number of runs with a
+# fixed seed, FUZZ_SEED, instead of a time: reproducible, for CI), FUZZ_TARGETS (space-separated subset),
 # FUZZ_BUILD_DIR (default <repo>/build-fuzz), FUZZ_JOBS (ninja -j, default 2),
 # CXX_FUZZ (compiler, default clang++-16).
 set -euo pipefail
@@ -68,8 +69,14 @@ for target in $TARGETS; do
     if [[ -d "$seeds" ]]; then
         cp -R "$seeds/." "$work/"
     fi
-    args=(-max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 -timeout=10
-          -artifact_prefix="$artifacts/" -print_final_stats=1)
+    # FUZZ_RUNS (with a fixed seed) makes a run reproducible, so CI's verdict does not depend
+    # on how fast the machine is; FUZZ_SECONDS explores for a fixed time instead.
+    if [[ -n "${FUZZ_RUNS:-}" ]]; then
+        args=(-runs="$FUZZ_RUNS" -seed="${FUZZ_SEED:-20261126}")
+    else
+        args=(-max_total_time="$SECONDS_PER_TARGET")
+    fi
+    args+=(-rss_limit_mb=2048 -timeout=10 -artifact_prefix="$artifacts/" -print_final_stats=1)
     if [[ "$target" != range_fuzz ]]; then
         args+=(-dict="$ROOT/fuzz/registry.dict")
     fi

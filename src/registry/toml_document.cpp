@@ -52,6 +52,11 @@ DocNode convert(const toml::node& node) {
 // non-ASCII text may appear only where TOML allows it anyway -- inside strings and comments --
 // and not as the first character after a line-ending backslash in a multi-line string.
 // Returns the position and reason of the first problem, or nullopt.
+bool is_bare_key_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+}
+
 struct ScreenProblem {
     SourcePosition where;
     const char* what;
@@ -76,6 +81,8 @@ std::optional<ScreenProblem> screen_toml(std::string_view text) {
     // The last non-blank character seen outside strings: a quote opens a string only where a
     // key or value may start, as toml++ reads it; elsewhere it is part of a bad value.
     char last = '\n';
+    enum class Bare { none, key, value };
+    Bare bare = Bare::none;
     std::size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // a leading BOM is fine
     for (; i < text.size(); ++i) {
         char c = text[i];
@@ -88,6 +95,7 @@ std::optional<ScreenProblem> screen_toml(std::string_view text) {
             column = 0;
             if (in == In::code || in == In::comment) {
                 last = '\n';
+                bare = Bare::none;
             }
             if (in == In::comment || in == In::basic || in == In::literal) {
                 in = In::code;  // single-line constructs end here (toml++ reports the rest)
@@ -96,37 +104,56 @@ std::optional<ScreenProblem> screen_toml(std::string_view text) {
         }
         bool non_ascii = u >= 0x80;
         switch (in) {
-            case In::code:
+            case In::code: {
                 if (non_ascii) {
                     return ScreenProblem{{line, column},
                                          "non-ASCII character outside a string or comment"};
+                }
+                // toml++ reads a bare key up to the first character outside [A-Za-z0-9_-], and
+                // a bare value (number, date, boolean) up to a value terminator; a quote
+                // inside either is part of the bad token, not the start of a string.
+                if (bare == Bare::key && !is_bare_key_char(c)) {
+                    bare = Bare::none;
+                }
+                if (bare == Bare::value) {
+                    if (c == ' ' || c == '\t' || c == '\r' || c == ']' || c == '}' || c == ',' ||
+                        c == '#') {
+                        bare = Bare::none;
+                    } else {
+                        break;
+                    }
+                }
+                if (bare == Bare::key || c == ' ' || c == '\t' || c == '\r') {
+                    break;
                 }
                 if (c == '#') {
                     in = In::comment;
                     break;
                 }
-                if ((c == '"' || c == '\'') && last != '\n' && last != '=' && last != '[' &&
-                    last != ',' && last != '{' && last != '.') {
-                    last = c;  // not a string here: toml++ reports the bad value
+                const bool opener =
+                    last == '\n' || last == '=' || last == '[' || last == ',' || last == '{';
+                if ((c == '"' || c == '\'') && opener) {
+                    if (text.substr(i, 3) == "\"\"\"") {
+                        in = In::multi_basic;
+                    } else if (text.substr(i, 3) == "'''") {
+                        in = In::multi_literal;
+                    } else {
+                        in = c == '"' ? In::basic : In::literal;
+                    }
+                    if (in == In::multi_basic || in == In::multi_literal) {
+                        i += 2;
+                        column += 2;
+                    }
+                    last = c;
                     break;
                 }
-                if (c != ' ' && c != '\t' && c != '\r') {
-                    last = c;
+                if (c != '=' && c != '[' && c != ']' && c != '{' && c != '}' && c != ',' &&
+                    c != '.' && c != '"' && c != '\'') {
+                    bare = (last == '=' || last == '[' || last == ',') ? Bare::value : Bare::key;
                 }
-                if (text.substr(i, 3) == "\"\"\"") {
-                    in = In::multi_basic;
-                    i += 2;
-                    column += 2;
-                } else if (text.substr(i, 3) == "'''") {
-                    in = In::multi_literal;
-                    i += 2;
-                    column += 2;
-                } else if (c == '"') {
-                    in = In::basic;
-                } else if (c == '\'') {
-                    in = In::literal;
-                }
+                last = c;
                 break;
+            }
             case In::comment:
                 break;
             case In::basic:
