@@ -83,6 +83,7 @@ std::optional<ScreenProblem> screen_toml(std::string_view text) {
     char last = '\n';
     enum class Bare { none, key, value };
     Bare bare = Bare::none;
+    std::string nest;  // open '[' (array), 'h' (table header) and '{' (inline table)
     std::size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // a leading BOM is fine
     for (; i < text.size(); ++i) {
         char c = text[i];
@@ -147,9 +148,18 @@ std::optional<ScreenProblem> screen_toml(std::string_view text) {
                     last = c;
                     break;
                 }
-                if (c != '=' && c != '[' && c != ']' && c != '{' && c != '}' && c != ',' &&
-                    c != '.' && c != '"' && c != '\'') {
-                    bare = (last == '=' || last == '[' || last == ',') ? Bare::value : Bare::key;
+                if (c == '[') {
+                    nest += (last == '\n' && nest.empty()) ? 'h' : '[';  // header or array
+                } else if (c == '{') {
+                    nest += '{';
+                } else if ((c == ']' || c == '}') && !nest.empty()) {
+                    nest.pop_back();
+                } else if (c != '=' && c != ',' && c != '.' && c != '"' && c != '\'') {
+                    // After '=', and after '[' or ',' inside an array, a value starts; after
+                    // '{' or ',' inside an inline table, and in a header, a key does.
+                    const bool in_array = !nest.empty() && nest.back() == '[';
+                    bare = (last == '=' || ((last == '[' || last == ',') && in_array)) ? Bare::value
+                                                                                       : Bare::key;
                 }
                 last = c;
                 break;

@@ -151,3 +151,13 @@ TEST(TomlScreen, QuotesInsideBareTokensNeverOpenStrings) {
         EXPECT_TRUE(r) << good << ": " << r.error().message;
     }
 }
+
+TEST(TomlScreen, InlineTableKeysAfterCommasAreKeysNotValues) {
+    // Fuzz finding: after ',' inside {...} a key starts, so its '=' and quotes are structure.
+    EXPECT_TRUE(parse_toml_with_tomlplusplus("r = [{a=\"x\",b=\"\xc3\xa9\"}]\n", "t"));
+    auto r = parse_toml_with_tomlplusplus("r = [{a=\"x\",b=2\"\xc3\xa9\"}]\n", "t");
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("non-ASCII character outside a string or comment"),
+              std::string::npos)
+        << r.error().message;
+}
