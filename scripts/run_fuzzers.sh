@@ -106,6 +106,11 @@ for target in $TARGETS; do
         "$result")")
 done
 
-echo "== fuzz summary (${SECONDS_PER_TARGET}s per target)"
+if [[ -n "${FUZZ_RUNS:-}" ]]; then
+    mode="$FUZZ_RUNS runs, seed ${FUZZ_SEED:-20261126}"
+else
+    mode="${SECONDS_PER_TARGET}s"
+fi
+echo "== fuzz summary ($mode per target)"
 printf '%s\n' "${summary[@]}"
 exit "$failed"
