@@ -105,10 +105,15 @@ void BM_AllocateIntoNearlyFull(benchmark::State& state) {
             ++next_free;
             continue;
         }
-        registry.allocations.push_back(Allocation{fmt::format("held-{:05}", p),
-                                                  PortRange{static_cast<Port>(p),
-                                                            static_cast<Port>(p)},
-                                                  Protocols::tcp, "", "", "", "", {}});
+        registry.allocations.push_back(
+            Allocation{fmt::format("held-{:05}", p),
+                       PortRange{static_cast<Port>(p), static_cast<Port>(p)},
+                       Protocols::tcp,
+                       "",
+                       "",
+                       "",
+                       "",
+                       {}});
     }
     PortAllocator allocator(std::move(registry));
     const auto names = make_names(256, "new");
@@ -153,11 +158,10 @@ BENCHMARK(BM_AllocateIdempotent)->Unit(benchmark::kNanosecond);
 // BM_ParseRegistry/1000: parse_registry() (TOML parse + full validation) of the canonical
 // text of a 1,000-entry registry over 20000-29999 -- the load every CLI command does.
 void BM_ParseRegistry(benchmark::State& state) {
-    const std::string text =
-        render_registry(registry_with_1000_entries(), RegistryFormat::toml);
+    const std::string text = render_registry(registry_with_1000_entries(), RegistryFormat::toml);
     for (auto _ : state) {
-        auto parsed = harmony::network::parse_registry(text, RegistryFormat::toml,
-                                                       "bench.toml", PortRange{20000, 29999});
+        auto parsed = harmony::network::parse_registry(text, RegistryFormat::toml, "bench.toml",
+                                                       PortRange{20000, 29999});
         if (!parsed || parsed->allocations.size() != 1000) {
             state.SkipWithError("parse_registry failed");
             break;
