@@ -6,7 +6,7 @@ packages=(
   g++ cmake ninja-build pkg-config git
   libtomlplusplus-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-16 libclang-rt-16-dev
+  clang-16 libclang-rt-16-dev clang-tidy-16 clang-format
   python3 python3-port-for hyperfine
   iproute2
 )
