@@ -119,6 +119,7 @@ class Allocator:
         else:
             lo, hi = self.pools[pool]
             ports = list(range(lo, hi + 1))
+        ports = [p for p in ports if p != 0]  # port 0 is bind()'s "any port": never a candidate
         if not allow_registered:
             ports = [p for p in ports if p not in self.excluded]
         return ports

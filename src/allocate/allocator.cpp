@@ -288,6 +288,11 @@ Expected<PortRange> PortAllocator::pin(const Request& request, Port pinned,
     const auto& range = m_registry.range;
     std::uint32_t first = pinned;
     std::uint32_t last = first + request.count - 1;
+    if (first == 0) {
+        return fail(
+            ErrorCode::invalid_argument,
+            fmt::format("cannot pin {} to port 0: bind() treats 0 as \"any port\"", request.name));
+    }
     if (!range.contains(static_cast<Port>(first)) || last > range.last) {
         return fail(
             ErrorCode::invalid_argument,
@@ -373,6 +378,7 @@ Expected<PortRange> PortAllocator::place(const Request& request) const {
         blocked[w] = 0;
     }
     util::assign_range(candidates, area.first, area.last, true);
+    util::reset_bit(candidates, 0);  // port 0 means "any port" to bind(): never a service's
     if (request.pool == nullptr) {
         for (const auto& pool : m_registry.pools) {
             if (pool.ports.overlaps(area)) {
@@ -467,6 +473,9 @@ Expected<PortRange> PortAllocator::place(const Request& request) const {
 }
 
 Expected<Released> PortAllocator::release(std::string_view name, const ReleaseOptions& options) {
+    if (auto ok = validate_service_name(name); !ok) {
+        return std::unexpected(ok.error());
+    }
     auto it = m_index.find(std::string(name));
     if (it == m_index.end()) {
         return fail(ErrorCode::not_found, fmt::format("no allocation named '{}'{}", name,

@@ -6,6 +6,8 @@
 #include <optional>
 #include <set>
 #include <span>
+#include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -28,11 +30,23 @@ constexpr std::string_view k_released_keys[] = {"name",      "port",     "ports"
 // Reads one file's entries; appends messages to `errors` as it goes.
 class Decoder {
   public:
-    Decoder(std::string_view file, PortRange range, std::vector<std::string>& errors)
-        : m_file(file), m_range(range), m_errors(errors) {}
+    Decoder(std::string_view file, PortRange range) : m_file(file), m_range(range) {}
 
     void error(SourcePosition where, const std::string& what) {
-        m_errors.push_back(position_prefix(m_file, where) + what);
+        m_errors.emplace_back(where, position_prefix(m_file, where) + what);
+    }
+
+    // The messages in file order (tables arrive in key order from toml++).
+    std::vector<std::string> take_errors() {
+        std::stable_sort(m_errors.begin(), m_errors.end(), [](const auto& a, const auto& b) {
+            return std::tie(a.first.line, a.first.column) < std::tie(b.first.line, b.first.column);
+        });
+        std::vector<std::string> out;
+        out.reserve(m_errors.size());
+        for (auto& e : m_errors) {
+            out.push_back(std::move(e.second));
+        }
+        return out;
     }
 
     // Calls visit(key, value) for each key of `table`; reports keys not in `allowed`.
@@ -243,7 +257,7 @@ class Decoder {
   private:
     std::string_view m_file;
     PortRange m_range;
-    std::vector<std::string>& m_errors;
+    std::vector<std::pair<SourcePosition, std::string>> m_errors;
 };
 
 std::string label(const Allocation& a) {
@@ -380,7 +394,7 @@ Decoded decode_registry(const DocNode& root, std::string_view file, PortRange ra
     Decoded out;
     Registry& r = out.registry;
     r.range = range;
-    Decoder d(file, range, out.errors);
+    Decoder d(file, range);
     if (root.kind != DocNode::Kind::table) {
         d.error(root.where, "the registry must be a table of keys");
         return out;
@@ -510,6 +524,7 @@ Decoded decode_registry(const DocNode& root, std::string_view file, PortRange ra
                 }
             }
         });
+    out.errors = d.take_errors();
     out.conflicts = find_conflicts(r, file);
     return out;
 }

@@ -76,14 +76,18 @@ RegistryFormat format_for_path(const fs::path& path) {
     return (ext == ".yaml" || ext == ".yml") ? RegistryFormat::yaml : RegistryFormat::toml;
 }
 
-std::optional<fs::path> discover_registry(const fs::path& start) {
+namespace {
+
+// The first folder from `start` upward holding one of `names`, and that file.
+std::optional<fs::path> walk_up(const fs::path& start,
+                                std::initializer_list<std::string_view> names) {
     std::error_code ec;
     fs::path dir = fs::absolute(start, ec);
     if (ec) {
         return std::nullopt;
     }
     while (true) {
-        for (auto name : {k_registry_file, k_registry_yaml_file, k_registry_yml_file}) {
+        for (auto name : names) {
             fs::path candidate = dir / name;
             if (fs::is_regular_file(candidate, ec)) {
                 return candidate;
@@ -94,6 +98,27 @@ std::optional<fs::path> discover_registry(const fs::path& start) {
         }
         dir = dir.parent_path();
     }
+}
+
+}  // namespace
+
+std::optional<fs::path> discover_registry(const fs::path& start) {
+    return walk_up(start, {k_registry_file, k_registry_yaml_file, k_registry_yml_file});
+}
+
+std::optional<fs::path> discover_config(const fs::path& start) {
+    return walk_up(start, {k_config_file});
+}
+
+std::vector<fs::path> registry_files_in(const fs::path& folder) {
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (auto name : {k_registry_file, k_registry_yaml_file, k_registry_yml_file}) {
+        if (fs::is_regular_file(folder / name, ec)) {
+            out.push_back(folder / name);
+        }
+    }
+    return out;
 }
 
 RegistryPaths paths_for(const fs::path& registry) {

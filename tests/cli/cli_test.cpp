@@ -139,12 +139,12 @@ TEST_F(Cli, BadNamesAreExit2AndTouchNothing) {
 TEST_F(Cli, PinsAreCheckedAgainstRangeAndOwners) {
     init();
     auto outside = expect_unchanged({"allocate", "web", "--port", "8080"}, 2);
-    EXPECT_EQ(outside.err,
-              "harmony-ports: error: cannot pin web to 8080: outside the range 25000-25999\n");
+    EXPECT_EQ(outside.err, "harmony-ports: error: " + registry().string() +
+                               ": cannot pin web to 8080: outside the range 25000-25999\n");
     auto taken = expect_unchanged({"allocate", "web", "--port", "25080"}, 1);
-    EXPECT_EQ(taken.err,
-              "harmony-ports: error: cannot pin web to 25080/tcp: port 25080 is "
-              "already allocated to ceph-rgw\n");
+    EXPECT_EQ(taken.err, "harmony-ports: error: " + registry().string() +
+                             ": cannot pin web to 25080/tcp: port 25080 is already allocated to "
+                             "ceph-rgw\n");
     expect_unchanged({"allocate", "web", "--port", "70000"}, 2);
     expect_unchanged({"allocate", "web", "--protocol", "sctp"}, 2);
     EXPECT_EQ(run({"allocate", "web", "--port", "25081"}).out, "25081\n");
@@ -239,9 +239,9 @@ TEST_F(Cli, ReleaseQuarantinesAndSuggestsNames) {
     auto pin = expect_unchanged({"allocate", "web", "--port", "25080"}, 1);
     EXPECT_TRUE(contains(pin.err, "in quarantine after ceph-rgw was released"));
     auto unknown = expect_unchanged({"release", "internal-http"}, 1);
-    EXPECT_EQ(unknown.err,
-              "harmony-ports: error: no allocation named 'internal-http' (did you "
-              "mean internal-https?)\n");
+    EXPECT_EQ(unknown.err, "harmony-ports: error: " + registry().string() +
+                               ": no allocation named 'internal-http' (did you mean "
+                               "internal-https?)\n");
 }
 
 TEST_F(Cli, FindsTheRegistryByWalkingUpAndHonoursOverrides) {
@@ -292,4 +292,59 @@ TEST_F(Cli, EverySubcommandHasHelpAndThereIsAVersion) {
     auto v = run({"--version"});
     EXPECT_EQ(v.exit_code, 0);
     EXPECT_TRUE(std::regex_search(v.out, std::regex("^harmony-ports [0-9]+\\.[0-9]+\\.[0-9]+")));
+}
+
+TEST_F(Cli, HarmonyTomlAloneSetsTheRangeOfTheEmbeddedDefault) {
+    write_text(m_dir.path() / "harmony.toml",
+               "[harmony.network.defaults]\norchestrator_port_range = \"30000-30999\"\n");
+    fs::create_directories(m_dir.path() / "sub");
+    auto r = harmony_ports({"check"}, m_dir.path() / "sub");
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_TRUE(contains(r.out, "[range-overlaps-nodeport]")) << r.out;
+    write_text(m_dir.path() / "harmony.toml",
+               "[harmony.network.defaults]\norchestrator_port_range = \"9-1\"\n");
+    EXPECT_EQ(run({"list"}).exit_code, 2);
+}
+
+TEST_F(Cli, TwoRegistryFilesInOneFolderAreAmbiguous) {
+    init();
+    write_text(m_dir.path() / "harmony.network.ports.yaml", "schema_version: 1\n");
+    auto r = run({"list"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(contains(r.err, "keep one registry per folder")) << r.err;
+}
+
+TEST_F(Cli, InitNeverRewritesHarmonyToml) {
+    const std::string config =
+        "cluster = \"prod\"\n[harmony.network.defaults]\norchestrator_port_range = "
+        "\"25000-25999\"\nmtu = 9000\n";
+    write_text(m_dir.path() / "harmony.toml", config);
+    auto r = run({"init", "--range", "26000-26999", "--force"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_TRUE(contains(r.err, "init never rewrites harmony.toml")) << r.err;
+    EXPECT_EQ(read_text(m_dir.path() / "harmony.toml"), config);
+    EXPECT_EQ(run({"init"}).exit_code, 0);  // same range: the registry is written beside it
+    EXPECT_EQ(read_text(m_dir.path() / "harmony.toml"), config);
+}
+
+TEST_F(Cli, ReleaseChecksTheNameAndPortZeroIsNeverHandedOut) {
+    init();
+    auto bad = expect_unchanged({"release", "a;b"}, 2);
+    EXPECT_TRUE(contains(bad.err, "invalid service name")) << bad.err;
+    TempDir zero;
+    ASSERT_EQ(harmony_ports({"init", "--empty", "--range", "0-0"}, zero.path()).exit_code, 0);
+    EXPECT_EQ(harmony_ports({"allocate", "z", "--allow-registered"}, zero.path()).exit_code, 1);
+    EXPECT_EQ(harmony_ports({"allocate", "z", "--port", "0"}, zero.path()).exit_code, 2);
+}
+
+TEST_F(Cli, ExpiredQuarantineAloneCausesNoWrite) {
+    init();
+    write_text(registry(), read_text(registry()) +
+                               "\n[[released]]\nname = \"old\"\nport = 25301\nprotocols = "
+                               "[\"tcp\"]\nreleased = \"2020-01-01T00:00:00Z\"\nuntil = "
+                               "\"2020-01-31T00:00:00Z\"\n");
+    ::chmod(registry().c_str(), 0444);
+    auto r = run({"allocate", "ceph-rgw"});  // idempotent: must not need to write
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "25080\n");
 }

@@ -74,8 +74,15 @@ TEST(Concurrency, SixteenProcessesAllocatingAtOnceLoseNothing) {
 TEST(Concurrency, SigkillAtRandomMomentsNeverCorruptsOrLosesPrintedPorts) {
     TempDir dir;
     ASSERT_EQ(harmony_ports({"init", "--empty"}, dir.path()).exit_code, 0);
+    // Calibrate: kills must land before, during and after the write whatever the build (an
+    // ASan build is many times slower), so draw delays up to 1.5x one uninterrupted allocate.
+    auto t0 = std::chrono::steady_clock::now();
+    ASSERT_EQ(harmony_ports({"allocate", "calibration"}, dir.path()).exit_code, 0);
+    auto one_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
     std::mt19937 rng(20261126);
-    std::uniform_int_distribution<int> delay_us(0, 15000);  // one allocate takes ~5 ms
+    std::uniform_int_distribution<long> delay_us(0, one_us * 3 / 2);
     std::map<std::string, std::string> printed;  // name -> what it printed before dying (if any)
     int killed = 0;
     for (int round = 0; round < 80; ++round) {

@@ -17,7 +17,7 @@ std::function<int()> setup_init(CLI::App& app, const GlobalOptions& global) {
     app.add_option("--range", o->range, "orchestrator port range A-B (default 25000-25999)");
     app.add_flag("--empty", o->empty, "write no pools or allocations");
     app.add_option("--format", o->format, "registry format: toml (default) or yaml");
-    app.add_flag("--force", o->force, "overwrite existing files");
+    app.add_flag("--force", o->force, "overwrite an existing registry (never harmony.toml)");
     return [o, &app, &global] {
         if (o->format != "toml" && o->format != "yaml") {
             return report(
@@ -63,13 +63,15 @@ std::function<int()> setup_init(CLI::App& app, const GlobalOptions& global) {
             }
             range = *parsed;
         }
-        bool write_config = !existing_range || (*existing_range != range);
-        if (existing_range && *existing_range != range && !o->force) {
+        // harmony.toml is Harmony's file, with keys of its own: init creates it, never rewrites.
+        if (existing_range && *existing_range != range) {
             return report(Error{ErrorCode::already_exists,
-                                fmt::format("{} already sets orchestrator_port_range = \"{}\"; "
-                                            "edit it, or pass --force to overwrite the file",
-                                            paths.config.string(), existing_range->to_string())});
+                                fmt::format("{} gives orchestrator_port_range {}; set it to \"{}\" "
+                                            "there (init never rewrites harmony.toml)",
+                                            paths.config.string(), existing_range->to_string(),
+                                            range.to_string())});
         }
+        const bool write_config = !existing_range;
         for (auto name : {k_registry_file, k_registry_yaml_file, k_registry_yml_file}) {
             fs::path other = paths.registry.parent_path() / name;
             if (fs::exists(other, ec) && !o->force) {

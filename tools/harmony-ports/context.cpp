@@ -35,7 +35,26 @@ Expected<Location> locate(const GlobalOptions& global) {
                     fmt::format("cannot read the working folder: {}", ec.message()));
     }
     if (auto found = discover_registry(cwd)) {
+        if (auto all = registry_files_in(found->parent_path()); all.size() > 1) {
+            return fail(ErrorCode::invalid_argument,
+                        fmt::format("both {} and {} exist; keep one registry per folder",
+                                    all[0].string(), all[1].string()));
+        }
         return Location{paths_for(*found), found->string()};
+    }
+    // No registry anywhere above: the embedded table, on harmony.toml's range if there is one.
+    if (auto config = discover_config(cwd)) {
+        auto text = read_file(*config);
+        if (!text) {
+            return std::unexpected(text.error());
+        }
+        auto range = parse_harmony_config(*text, config->string());
+        if (!range) {
+            return std::unexpected(range.error());
+        }
+        return Location{
+            std::nullopt,
+            fmt::format("embedded ADR-014 default on the range of {}", config->string()), *range};
     }
     return Location{std::nullopt, "embedded ADR-014 default"};
 }
@@ -46,7 +65,8 @@ Expected<Loaded> load_for_reading(const GlobalOptions& global) {
         return std::unexpected(where.error());
     }
     if (!where->paths) {
-        return Loaded{std::move(*where), adr014_default_registry()};
+        Registry registry = adr014_default_registry(where->default_range);
+        return Loaded{std::move(*where), std::move(registry)};
     }
     auto registry = load_registry(*where->paths);
     if (!registry) {
@@ -134,7 +154,7 @@ Expected<std::vector<Finding>> run_checks(const Location& where, Registry* loade
         registry = std::move(lenient->registry);
         problems = std::move(lenient->problems);
     } else {
-        registry = adr014_default_registry();
+        registry = adr014_default_registry(where.default_range);
     }
     auto findings = check_policy(registry, read_host_facts());
     findings.insert(findings.begin(), problems.begin(), problems.end());
@@ -183,10 +203,13 @@ Expected<void> update_registry(const GlobalOptions& global,
     PortAllocator allocator(std::move(*registry));
     allocator.prune_expired(
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+    // Dropping expired quarantine alone is not worth a write: it rides along with a change.
+    const auto before = allocator.revision();
     if (auto changed = change(allocator); !changed) {
-        return changed;
+        // Name the registry the request was made against, as every other message does.
+        return fail(changed.error().code, paths.registry.string() + ": " + changed.error().message);
     }
-    if (allocator.revision() == 0) {
+    if (allocator.revision() == before) {
         return {};  // nothing changed: no write, so an idempotent call works on read-only files
     }
     return write_file_atomically(

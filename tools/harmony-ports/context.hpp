@@ -22,8 +22,9 @@ struct GlobalOptions {
 
 // Where the registry lives and whether it exists; `embedded` when none was found.
 struct Location {
-    std::optional<RegistryPaths> paths;  // nullopt: no file; use the embedded default
-    std::string label;                   // file path or "embedded ADR-014 default"
+    std::optional<RegistryPaths> paths;        // nullopt: no file; use the embedded default
+    std::string label;                         // file path or "embedded ADR-014 default"
+    PortRange default_range = k_adr014_range;  // without a registry: harmony.toml's, if any
 };
 
 // Resolves --registry, then HARMONY_PORTS_REGISTRY, then discovery from the working folder.

@@ -26,6 +26,12 @@ RegistryFormat format_for_path(const std::filesystem::path& path);
 // (toml, then yaml, then yml), or nullopt when none exists up to the root.
 std::optional<std::filesystem::path> discover_registry(const std::filesystem::path& start);
 
+// Walks up from `start` for harmony.toml alone (used when no registry exists anywhere above).
+std::optional<std::filesystem::path> discover_config(const std::filesystem::path& start);
+
+// The registry files (toml, yaml, yml) that exist in `folder`: more than one is ambiguous.
+std::vector<std::filesystem::path> registry_files_in(const std::filesystem::path& folder);
+
 // Parses registry text. `file` names the source in messages. Syntax errors are parse_error;
 // content errors (unknown keys, bad names, wrong types, bad ranges, duplicates, overlaps,
 // entries outside the range or their pool) are all collected: invalid_registry whose message
