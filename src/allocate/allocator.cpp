@@ -8,6 +8,7 @@
 #include <harmony/network/known_ports.hpp>
 #include <harmony/network/service_name.hpp>
 
+#include "policy/registered_bits.hpp"
 #include "util/bits65536.hpp"
 #include "util/did_you_mean.hpp"
 
@@ -51,21 +52,6 @@ std::string suggestion(std::string_view typed, const Entries& entries) {
     }
     auto hint = util::closest_match(typed, names);
     return hint.empty() ? std::string{} : fmt::format(" (did you mean {}?)", hint);
-}
-
-// The embedded exclusion set as a bitmap, built once, so candidates are filtered a word at a
-// time instead of one lookup per port.
-const Bits65536& registered_or_known_bits() {
-    static const Bits65536 bits = [] {
-        Bits65536 b{};
-        for (std::uint32_t p = 0; p < util::k_bit_count; ++p) {
-            if (is_registered_or_known(static_cast<Port>(p))) {
-                util::set_bit(b, p);
-            }
-        }
-        return b;
-    }();
-    return bits;
 }
 
 }  // namespace
@@ -116,6 +102,16 @@ void PortAllocator::add(Allocation allocation) {
     mark(allocation.ports, allocation.protocols, true);
     m_index[allocation.name] = m_registry.allocations.size();
     m_registry.allocations.push_back(std::move(allocation));
+}
+
+const Released* PortAllocator::quarantined_for_others(Port port, const Request& request) const {
+    for (const auto& r : m_registry.released) {
+        if (r.name != request.name && is_active(r, request.options.now) && r.ports.contains(port) &&
+            shares_protocol(r.protocols, request.protocols)) {
+            return &r;
+        }
+    }
+    return nullptr;
 }
 
 std::string PortAllocator::holder_of(Port port, Protocols protocols) const {
@@ -264,14 +260,8 @@ std::optional<PortRange> PortAllocator::reclaim(const Request& request) const {
         }
         bool free = true;
         for (std::uint32_t p = r.ports.first; p <= r.ports.last && free; ++p) {
-            free = holder_of(static_cast<Port>(p), request.protocols).empty();
-            for (const auto& other : m_registry.released) {
-                if (other.name != request.name && is_active(other, request.options.now) &&
-                    other.ports.contains(static_cast<Port>(p)) &&
-                    shares_protocol(other.protocols, request.protocols)) {
-                    free = false;
-                }
-            }
+            free = holder_of(static_cast<Port>(p), request.protocols).empty() &&
+                   quarantined_for_others(static_cast<Port>(p), request) == nullptr;
             if (free && request.options.probe) {
                 free = !request.options.probe(static_cast<Port>(p), request.protocols);
             }
@@ -341,15 +331,12 @@ Expected<PortRange> PortAllocator::pin(const Request& request, Port pinned,
                 fmt::format("cannot pin {} to {}: port {} is already allocated to {}", request.name,
                             block_label(ports, request.protocols), port, holder));
         }
-        for (const auto& r : m_registry.released) {
-            if (r.name != request.name && is_active(r, request.options.now) &&
-                r.ports.contains(port) && shares_protocol(r.protocols, request.protocols)) {
-                return fail(ErrorCode::conflict,
-                            fmt::format("cannot pin {} to {}: port {} is in quarantine after "
-                                        "{} was released, until {}",
-                                        request.name, block_label(ports, request.protocols), port,
-                                        r.name, format_time(r.until)));
-            }
+        if (const Released* r = quarantined_for_others(port, request)) {
+            return fail(ErrorCode::conflict,
+                        fmt::format("cannot pin {} to {}: port {} is in quarantine after "
+                                    "{} was released, until {}",
+                                    request.name, block_label(ports, request.protocols), port,
+                                    r->name, format_time(r->until)));
         }
         if (request.options.probe && request.options.probe(port, request.protocols)) {
             return fail(ErrorCode::conflict,

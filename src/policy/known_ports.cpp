@@ -1,7 +1,6 @@
 // Queries over the embedded reference data (the tables themselves are in the generated
 // port_data.cpp).
 #include <algorithm>
-#include <bitset>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -9,6 +8,8 @@
 #include <vector>
 
 #include <harmony/network/known_ports.hpp>
+
+#include "policy/registered_bits.hpp"
 
 namespace harmony::network {
 
@@ -27,26 +28,6 @@ Port widest_assignment_span() noexcept {
         return widest;
     }();
     return widest_span;
-}
-
-// One bit per port, set when the deterministic rule must skip it. Built once: the allocator
-// asks for every candidate port, so the lookup has to be O(1).
-const std::bitset<k_port_count>& registered_or_known_ports() noexcept {
-    static const std::bitset<k_port_count> bits = [] {
-        std::bitset<k_port_count> b;
-        for (const IanaAssignment& a : iana_assignments()) {
-            // Any transport counts: a udp- or sctp-only registration still marks the number
-            // as taken for anyone reading the registry.
-            for (std::uint32_t p = a.ports.first; p <= a.ports.last; ++p) {
-                b.set(p);
-            }
-        }
-        for (const KnownSoftwarePort& s : known_software_ports()) {
-            b.set(s.port);
-        }
-        return b;
-    }();
-    return bits;
 }
 
 }  // namespace
@@ -93,8 +74,26 @@ std::vector<KnownSoftwarePort> known_software_in(PortRange range) {
     return {begin, end};
 }
 
+// One bit per port, set when the deterministic rule must skip it. Built once, and shared with
+// the allocator, which filters candidates a 64-bit word at a time.
+const util::Bits65536& registered_or_known_bits() noexcept {
+    static const util::Bits65536 bits = [] {
+        util::Bits65536 b{};
+        for (const IanaAssignment& a : iana_assignments()) {
+            // Any transport counts: a udp- or sctp-only registration still marks the number
+            // as taken for anyone reading the registry.
+            util::assign_range(b, a.ports.first, a.ports.last, true);
+        }
+        for (const KnownSoftwarePort& s : known_software_ports()) {
+            util::set_bit(b, s.port);
+        }
+        return b;
+    }();
+    return bits;
+}
+
 bool is_registered_or_known(Port port) noexcept {
-    return registered_or_known_ports().test(port);
+    return util::test_bit(registered_or_known_bits(), port);
 }
 
 }  // namespace harmony::network

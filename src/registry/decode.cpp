@@ -30,7 +30,7 @@ constexpr std::string_view k_released_keys[] = {"name",      "port",     "ports"
 // Reads one file's entries; appends messages to `errors` as it goes.
 class Decoder {
   public:
-    Decoder(std::string_view file, PortRange range) : m_file(file), m_range(range) {}
+    explicit Decoder(std::string_view file) : m_file(file) {}
 
     void error(SourcePosition where, const std::string& what) {
         m_errors.emplace_back(where, position_prefix(m_file, where) + what);
@@ -256,7 +256,6 @@ class Decoder {
 
   private:
     std::string_view m_file;
-    PortRange m_range;
     std::vector<std::pair<SourcePosition, std::string>> m_errors;
 };
 
@@ -394,7 +393,7 @@ Decoded decode_registry(const DocNode& root, std::string_view file, PortRange ra
     Decoded out;
     Registry& r = out.registry;
     r.range = range;
-    Decoder d(file, range);
+    Decoder d(file);
     if (root.kind != DocNode::Kind::table) {
         d.error(root.where, "the registry must be a table of keys");
         return out;

@@ -26,12 +26,7 @@ std::function<int()> setup_init(CLI::App& app, const GlobalOptions& global) {
         }
         RegistryFormat format = o->format == "yaml" ? RegistryFormat::yaml : RegistryFormat::toml;
         // init writes where it is told, else in the working folder (as `git init` does).
-        std::string explicit_path = global.registry;
-        if (explicit_path.empty()) {
-            if (const char* env = std::getenv("HARMONY_PORTS_REGISTRY"); env && *env) {
-                explicit_path = env;
-            }
-        }
+        const std::string explicit_path = explicit_registry_path(global);
         fs::path registry_path =
             !explicit_path.empty()
                 ? fs::path(explicit_path)

@@ -10,13 +10,16 @@
 namespace harmony::cli {
 namespace fs = std::filesystem;
 
-Expected<Location> locate(const GlobalOptions& global) {
-    std::string explicit_path = global.registry;
-    if (explicit_path.empty()) {
-        if (const char* env = std::getenv("HARMONY_PORTS_REGISTRY"); env && *env) {
-            explicit_path = env;
-        }
+std::string explicit_registry_path(const GlobalOptions& global) {
+    if (!global.registry.empty()) {
+        return global.registry;
     }
+    const char* env = std::getenv("HARMONY_PORTS_REGISTRY");
+    return env != nullptr ? std::string(env) : std::string{};
+}
+
+Expected<Location> locate(const GlobalOptions& global) {
+    const std::string explicit_path = explicit_registry_path(global);
     if (!explicit_path.empty()) {
         fs::path path(explicit_path);
         std::error_code ec;

@@ -27,6 +27,9 @@ struct Location {
     PortRange default_range = k_adr014_range;  // without a registry: harmony.toml's, if any
 };
 
+// --registry, else HARMONY_PORTS_REGISTRY, else "" (then discovery decides).
+std::string explicit_registry_path(const GlobalOptions& global);
+
 // Resolves --registry, then HARMONY_PORTS_REGISTRY, then discovery from the working folder.
 // `for_write`: an explicit path need not exist (init creates it).
 Expected<Location> locate(const GlobalOptions& global);

@@ -97,6 +97,8 @@ class PortAllocator {
     void mark(const PortRange& ports, Protocols protocols, bool taken);
     void add(Allocation allocation);
     [[nodiscard]] std::string holder_of(Port port, Protocols protocols) const;
+    // The active quarantine entry of another name that blocks `port` for this request, or null.
+    [[nodiscard]] const Released* quarantined_for_others(Port port, const Request& request) const;
     [[nodiscard]] const Pool* find_pool(std::string_view name) const;
 
     Registry m_registry;  // allocations in insertion order; registry() sorts a copy
