@@ -15,7 +15,6 @@ namespace harmony::network {
 
 namespace {
 
-constexpr std::size_t k_port_count = 65536;
 
 // last - first of the widest IANA assignment. Lets a lookup by first port start a bounded
 // distance before the query instead of scanning the table from the beginning.
