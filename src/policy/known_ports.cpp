@@ -15,7 +15,6 @@ namespace harmony::network {
 
 namespace {
 
-
 // last - first of the widest IANA assignment. Lets a lookup by first port start a bounded
 // distance before the query instead of scanning the table from the beginning.
 Port widest_assignment_span() noexcept {
