@@ -8,7 +8,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-16 libclang-rt-16-dev clang-tidy-16 clang-format
   python3 python3-port-for hyperfine
-  iproute2
+  iproute2 procps util-linux
 )
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq

@@ -137,12 +137,21 @@ void check_range(const Registry& r, const HostFacts& host, std::vector<Finding>&
     if (host.linux_ephemeral && host.linux_ephemeral->overlaps(range) &&
         *host.linux_ephemeral != PortRange{32768, 60999}) {
         PortRange shared = overlap(*host.linux_ephemeral, range);
-        out.push_back(make(Severity::error, "range-overlaps-ephemeral",
-                           fmt::format("range {} overlaps this host's ephemeral range {} "
-                                       "(net.ipv4.ip_local_port_range) at {}: {}",
-                                       range.to_string(), host.linux_ephemeral->to_string(),
-                                       shared.to_string(), ephemeral_advice("linux", range)),
-                           shared, "linux"));
+        // Reserved ports are never handed out as source ports: the overlap is then harmless.
+        const bool reserved = host.reserved && covers(*host.reserved, shared);
+        out.push_back(
+            make(reserved ? Severity::warning : Severity::error, "range-overlaps-ephemeral",
+                 reserved ? fmt::format("range {} overlaps this host's ephemeral range {} "
+                                        "(net.ipv4.ip_local_port_range) at {}, which "
+                                        "net.ipv4.ip_local_reserved_ports covers; other hosts "
+                                        "need the same reservation",
+                                        range.to_string(), host.linux_ephemeral->to_string(),
+                                        shared.to_string())
+                          : fmt::format("range {} overlaps this host's ephemeral range {} "
+                                        "(net.ipv4.ip_local_port_range) at {}: {}",
+                                        range.to_string(), host.linux_ephemeral->to_string(),
+                                        shared.to_string(), ephemeral_advice("linux", range)),
+                 shared, "linux"));
     }
 
     auto iana = iana_assignments_in(range);
@@ -222,17 +231,66 @@ HostFacts read_host_facts() {
             facts.linux_ephemeral = PortRange{static_cast<Port>(first), static_cast<Port>(last)};
         }
     }
+    if (auto text = read_file("/proc/sys/net/ipv4/ip_local_reserved_ports")) {
+        if (auto list = parse_port_list(*text)) {
+            facts.reserved = std::move(*list);
+        }
+    }
     return facts;
+}
+
+Expected<std::vector<PortRange>> parse_port_list(std::string_view text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+        text.remove_suffix(1);
+    }
+    std::vector<PortRange> out;
+    while (!text.empty()) {
+        const std::size_t comma = text.find(',');
+        auto item = PortRange::parse(text.substr(0, comma));
+        if (!item) {
+            return fail(ErrorCode::invalid_argument,
+                        fmt::format("port list: {}", item.error().message));
+        }
+        out.push_back(*item);
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        text.remove_prefix(comma + 1);
+        if (text.empty()) {
+            return fail(ErrorCode::invalid_argument, "port list: ends with ','");
+        }
+    }
+    return out;
+}
+
+bool covers(const std::vector<PortRange>& list, const PortRange& range) {
+    // Walk the range forward, each step jumping past a list item that holds the next port.
+    std::uint32_t next = range.first;
+    bool moved = true;
+    while (next <= range.last && moved) {
+        moved = false;
+        for (const auto& item : list) {
+            if (item.contains(static_cast<Port>(next))) {
+                next = std::uint32_t{item.last} + 1;
+                moved = true;
+            }
+        }
+    }
+    return next > range.last;
 }
 
 std::vector<Finding> check_policy(const Registry& registry, const HostFacts& host) {
     std::vector<Finding> out;
     check_range(registry, host, out);
     check_allocations(registry, out);
-    std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
+    sort_by_severity(out);
+    return out;
+}
+
+void sort_by_severity(std::vector<Finding>& findings) {
+    std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
         return static_cast<int>(a.severity) > static_cast<int>(b.severity);
     });
-    return out;
 }
 
 int count_findings(const std::vector<Finding>& findings, Severity severity) {

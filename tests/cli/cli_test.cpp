@@ -4,6 +4,7 @@
 #include <regex>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -48,7 +49,7 @@ bool contains(const std::string& haystack, const std::string& needle) {
 }  // namespace
 
 TEST_F(Cli, WithoutRegistryShowsTheEmbeddedAdr014DefaultAndItsFindings) {
-    auto r = run({});
+    auto r = harmony_ports_in_fresh_netns({}, m_dir.path());
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(contains(r.out, "range 25000-25999 (1000 ports) from embedded ADR-014 default"));
     EXPECT_TRUE(contains(r.out, "ceph-rgw"));
@@ -56,6 +57,13 @@ TEST_F(Cli, WithoutRegistryShowsTheEmbeddedAdr014DefaultAndItsFindings) {
     EXPECT_TRUE(contains(r.out, "future-scores"));
     EXPECT_TRUE(contains(r.out, "[range-overlaps-ephemeral]"));
     EXPECT_TRUE(contains(r.out, "0 errors, 5 warnings"));
+    if (::geteuid() == 0) {  // a fresh namespace: nothing listens, nothing is reserved
+        EXPECT_TRUE(contains(r.out,
+                             "info: ceph-rgw: 25080/tcp is registered but nothing listens "
+                             "on it on this host [not-listening]"))
+            << r.out;
+        EXPECT_TRUE(contains(r.out, "0 errors, 5 warnings, 3 info")) << r.out;
+    }
     EXPECT_EQ(r.out.find("\033["), std::string::npos);  // no colour when not a terminal
 }
 

@@ -88,6 +88,16 @@ ProcessResult harmony_ports(const std::vector<std::string>& args, const fs::path
     return run_process(argv, cwd, env);
 }
 
+ProcessResult harmony_ports_in_fresh_netns(const std::vector<std::string>& args,
+                                           const fs::path& cwd) {
+    if (::geteuid() != 0) {
+        return harmony_ports(args, cwd);
+    }
+    std::vector<std::string> argv{"/usr/bin/unshare", "-n", HARMONY_PORTS_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv, cwd, {{"HARMONY_PORTS_REGISTRY", ""}});
+}
+
 TempDir::TempDir() {
     std::string pattern = (fs::temp_directory_path() / "harmony-ports-test.XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {

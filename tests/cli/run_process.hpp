@@ -24,6 +24,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::files
 ProcessResult harmony_ports(const std::vector<std::string>& args, const std::filesystem::path& cwd,
                             std::map<std::string, std::string> env = {});
 
+// harmony_ports inside a new, empty network namespace (`unshare -n`) when running as root, so
+// what listens on the test machine cannot change the result; plain harmony_ports otherwise.
+ProcessResult harmony_ports_in_fresh_netns(const std::vector<std::string>& args,
+                                           const std::filesystem::path& cwd);
+
 // A fresh temporary folder, removed when the object goes away.
 class TempDir {
   public:

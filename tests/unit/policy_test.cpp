@@ -20,7 +20,7 @@ std::vector<std::string> codes(const std::vector<Finding>& findings, Severity se
 }
 
 HostFacts linux_default() {
-    return HostFacts{PortRange{32768, 60999}};
+    return HostFacts{PortRange{32768, 60999}, std::nullopt};
 }
 
 }  // namespace
@@ -57,7 +57,7 @@ TEST(Policy, LinuxDefaultEphemeralOverlapIsAnError) {
 
 TEST(Policy, ThisHostsTunedEphemeralRangeIsChecked) {
     Registry r;  // 25000-25999
-    auto tuned = check_policy(r, HostFacts{PortRange{1024, 65535}});
+    auto tuned = check_policy(r, HostFacts{PortRange{1024, 65535}, std::nullopt});
     auto it = std::find_if(tuned.begin(), tuned.end(), [](const Finding& f) {
         return f.code == "range-overlaps-ephemeral" && f.severity == Severity::error;
     });

@@ -4,10 +4,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <harmony/network/host_probe.hpp>
 #include <harmony/network/service_name.hpp>
 
 #include "commands.hpp"
+#include "live.hpp"
 
 namespace harmony::cli {
 
@@ -71,12 +71,17 @@ std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global) 
             }
             options.process = o->process;
         }
-        if (o->probe) {
-            options.probe = port_in_use;
-        }
         PortRange ports;
         Protocols protocols = Protocols::tcp;
         auto done = update_registry(global, [&](PortAllocator& allocator) -> Expected<void> {
+            if (o->probe) {
+                // Under the registry lock, so the picture is as fresh as the registry.
+                auto probe = probe_for(allocator.registry().range);
+                if (!probe) {
+                    return std::unexpected(probe.error());
+                }
+                options.probe = std::move(*probe);
+            }
             auto placed = allocator.allocate(o->name, options);
             if (!placed) {
                 return std::unexpected(placed.error());

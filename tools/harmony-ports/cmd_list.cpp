@@ -1,4 +1,5 @@
-// `list` and the default view (`harmony-ports` alone): allocations and findings.
+// `list` and the default view (`harmony-ports` alone): allocations, policy findings and
+// live conflicts on this host.
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -6,6 +7,7 @@
 #include <harmony/network/export.hpp>
 
 #include "commands.hpp"
+#include "live.hpp"
 
 namespace harmony::cli {
 namespace {
@@ -118,10 +120,16 @@ std::function<int()> setup_status(CLI::App& app, const GlobalOptions& global) {
         if (!findings) {
             return report(findings.error());
         }
+        // The main job shows live conflicts too; a host that cannot be read only loses those.
+        auto live = add_host_findings(registry, HostOptions{}, *findings);
         canonicalize(registry);
         print_table(registry, where->label, "");
         std::printf("\n");
         print_findings(*findings);
+        if (!live) {
+            std::fprintf(stderr, "harmony-ports: note: live conflicts not checked: %s\n",
+                         live.error().message.c_str());
+        }
         return count_findings(*findings, Severity::error) > 0 ? 1 : 0;
     };
 }

@@ -21,6 +21,7 @@ const std::vector<Command>& command_table() {
         {"allocate", "give a service its port (deterministic, idempotent)", setup_allocate},
         {"release", "free a service's ports into quarantine", setup_release},
         {"check", "report policy and registry problems", setup_check},
+        {"scan", "show what listens on this host, judged by the registry", setup_scan},
         {"export", "render the registry for other tools", setup_export},
     };
     return table;

@@ -4,7 +4,8 @@
 #include <harmony/network/allocator.hpp>
 #include <harmony/network/error.hpp>
 #include <harmony/network/export.hpp>
-#include <harmony/network/host_probe.hpp>
+#include <harmony/network/host_check.hpp>
+#include <harmony/network/host_scan.hpp>
 #include <harmony/network/known_ports.hpp>
 #include <harmony/network/policy.hpp>
 #include <harmony/network/port_range.hpp>

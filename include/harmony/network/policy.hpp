@@ -26,8 +26,16 @@ struct Finding {
 
 // Facts about the host that policy checks use. Leave unset to skip the related check.
 struct HostFacts {
-    std::optional<PortRange> linux_ephemeral;  // this host's net.ipv4.ip_local_port_range
+    std::optional<PortRange> linux_ephemeral;        // this host's net.ipv4.ip_local_port_range
+    std::optional<std::vector<PortRange>> reserved;  // net.ipv4.ip_local_reserved_ports
 };
+
+// Parses a kernel port list as in ip_local_reserved_ports: "25000-25999,30000" (empty: no
+// ports). Error: invalid_argument naming the bad item.
+Expected<std::vector<PortRange>> parse_port_list(std::string_view text);
+
+// True when every port of `range` is in one of `list`.
+bool covers(const std::vector<PortRange>& list, const PortRange& range);
 
 // Reads HostFacts from /proc (missing files leave fields unset; never fails).
 HostFacts read_host_facts();
@@ -35,6 +43,9 @@ HostFacts read_host_facts();
 // Findings about the range alone (system ports, NodePort, ephemeral ranges per OS, other
 // allocators, IANA/known software) and about each allocation's ports, most severe first.
 std::vector<Finding> check_policy(const Registry& registry, const HostFacts& host);
+
+// Errors first, then warnings, then infos; the order within a severity is kept.
+void sort_by_severity(std::vector<Finding>& findings);
 
 // Counts findings of a severity.
 int count_findings(const std::vector<Finding>& findings, Severity severity);

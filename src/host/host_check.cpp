@@ -1,0 +1,284 @@
+#include <harmony/network/host_check.hpp>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "util/printable.hpp"
+
+namespace harmony::network {
+namespace {
+
+// Which allocation holds each port, per protocol: index into registry.allocations, or -1.
+class PortIndex {
+  public:
+    explicit PortIndex(const Registry& registry)
+        : m_tcp(65536, -1), m_udp(65536, -1), m_registry(registry) {
+        for (std::size_t i = 0; i < registry.allocations.size(); ++i) {
+            const auto& a = registry.allocations[i];
+            for (std::uint32_t p = a.ports.first; p <= a.ports.last; ++p) {
+                if (has_tcp(a.protocols)) {
+                    m_tcp[p] = static_cast<int>(i);
+                }
+                if (has_udp(a.protocols)) {
+                    m_udp[p] = static_cast<int>(i);
+                }
+            }
+        }
+    }
+    const Allocation* holder(Port port, Protocols protocol) const {
+        int i = protocol == Protocols::tcp ? m_tcp[port] : m_udp[port];
+        return i < 0 ? nullptr : &m_registry.allocations[static_cast<std::size_t>(i)];
+    }
+
+  private:
+    std::vector<int> m_tcp, m_udp;
+    const Registry& m_registry;
+};
+
+// ok when no process is expected or some holder of the socket is the expected one.
+Verdict process_verdict(const std::string& expected, const Listener& l) {
+    if (expected.empty() || l.process == expected) {
+        return Verdict::ok;
+    }
+    if (l.pid == 0) {
+        return Verdict::unverified;
+    }
+    const bool shared = std::any_of(l.sharers.begin(), l.sharers.end(),
+                                    [&](const Owner& o) { return o.process == expected; });
+    return shared ? Verdict::ok : Verdict::wrong_process;
+}
+
+std::string port_text(const ScanRow& row) {
+    return fmt::format("{}/{}", row.ports.to_string(), to_string(row.protocol));
+}
+
+std::string holder_text(const ScanRow& row) {
+    if (row.pid == 0) {
+        return fmt::format("an unknown process on {}", row.address);
+    }
+    return fmt::format("{} (pid {}) on {}", util::printable_text(row.process), row.pid,
+                       row.address);
+}
+
+Finding finding(Severity severity, std::string code, std::string message, const ScanRow& row) {
+    Finding f;
+    f.severity = severity;
+    f.code = std::move(code);
+    f.message = std::move(message);
+    f.ports = row.ports;
+    f.service = row.service;
+    return f;
+}
+
+// "(released by old-name, quarantined until ...)" when a released entry covers the port.
+std::string quarantine_hint(const Registry& registry, const ScanRow& row) {
+    for (const auto& r : registry.released) {
+        if (r.ports.contains(row.ports.first) && shares_protocol(r.protocols, row.protocol)) {
+            return fmt::format(" (released by {}, quarantined until {}: is it still running?)",
+                               r.name, format_time(r.until));
+        }
+    }
+    return {};
+}
+
+void ephemeral_findings(const Registry& registry, const HostFacts& host,
+                        std::vector<Finding>& out) {
+    if (!host.reserved || covers(*host.reserved, registry.range)) {
+        return;
+    }
+    const PortRange& range = registry.range;
+    Finding f;
+    f.code = "ephemeral-not-reserved";
+    f.ports = range;
+    f.platform = "linux";
+    const std::string fix = fmt::format(
+        "write `harmony-ports export --format sysctl` to /etc/sysctl.d/60-harmony-ports.conf "
+        "and run `sysctl --system`");
+    if (host.linux_ephemeral && host.linux_ephemeral->overlaps(range) &&
+        !covers(*host.reserved, {std::max(range.first, host.linux_ephemeral->first),
+                                 std::min(range.last, host.linux_ephemeral->last)})) {
+        f.severity = Severity::error;
+        f.message = fmt::format(
+            "this host's ephemeral range {} (net.ipv4.ip_local_port_range) reaches into {} and "
+            "net.ipv4.ip_local_reserved_ports does not cover it: the kernel can give those "
+            "ports to outgoing connections; {}",
+            host.linux_ephemeral->to_string(), range.to_string(), fix);
+    } else {
+        f.severity = Severity::info;
+        f.message = fmt::format(
+            "net.ipv4.ip_local_reserved_ports does not reserve {}; harmless while the "
+            "ephemeral range stays clear of it, but reserving it keeps a later change of "
+            "net.ipv4.ip_local_port_range out: {}",
+            range.to_string(), fix);
+    }
+    out.push_back(std::move(f));
+}
+
+}  // namespace
+
+std::string_view to_string(Verdict verdict) noexcept {
+    switch (verdict) {
+        case Verdict::none:
+            return "-";
+        case Verdict::ok:
+            return "ok";
+        case Verdict::unregistered:
+            return "unregistered";
+        case Verdict::wrong_process:
+            return "wrong-process";
+        case Verdict::unverified:
+            return "unverified";
+        case Verdict::not_listening:
+            return "not-listening";
+    }
+    return "-";
+}
+
+std::string owners_unknown_message(const ScanResult& scan) {
+    if (scan.owners_unknown == 0) {
+        return {};
+    }
+    const std::size_t others = std::min(scan.owners_other_users, scan.owners_unknown);
+    const std::size_t rest = scan.owners_unknown - others;
+    std::string out;
+    if (others > 0) {
+        out = fmt::format(
+            "the owners of {} socket(s) could not be read: they belong to other "
+            "users' processes; run as root to see them",
+            others);
+    }
+    if (rest > 0) {
+        out += fmt::format(
+            "{}{} socket(s) have no owning process in /proc (kernel sockets, or "
+            "held only across a PID namespace)",
+            out.empty() ? "" : "; ", rest);
+    }
+    return out;
+}
+
+std::vector<ScanRow> scan_rows(const Registry& registry, const std::vector<Listener>& listeners,
+                               std::optional<PortRange> shown) {
+    const PortIndex index(registry);
+    std::vector<ScanRow> rows;
+    // (protocol, port) pairs something listens on, to find registered ports nobody holds.
+    std::vector<bool> held_tcp(65536, false), held_udp(65536, false);
+    for (const auto& l : listeners) {
+        if (shown && !shown->contains(l.port)) {
+            continue;
+        }
+        (l.protocol == Protocols::tcp ? held_tcp : held_udp)[l.port] = true;
+        ScanRow row;
+        row.ports = PortRange{l.port, l.port};
+        row.protocol = l.protocol;
+        row.address = l.address;
+        row.pid = l.pid;
+        row.process = l.process;
+        if (const Allocation* a = index.holder(l.port, l.protocol)) {
+            row.service = a->name;
+            row.expected_process = a->process;
+            row.verdict = process_verdict(a->process, l);
+        } else {
+            row.verdict = registry.range.contains(l.port) ? Verdict::unregistered : Verdict::none;
+        }
+        rows.push_back(std::move(row));
+    }
+    for (const auto& a : registry.allocations) {
+        for (Protocols protocol : {Protocols::tcp, Protocols::udp}) {
+            if (!shares_protocol(a.protocols, protocol)) {
+                continue;
+            }
+            const auto& held = protocol == Protocols::tcp ? held_tcp : held_udp;
+            // Merge runs of silent ports of a block into one row.
+            std::uint32_t p = a.ports.first;
+            while (p <= a.ports.last) {
+                if (held[p] || (shown && !shown->contains(static_cast<Port>(p)))) {
+                    ++p;
+                    continue;
+                }
+                std::uint32_t end = p;
+                while (end + 1 <= a.ports.last && !held[end + 1] &&
+                       (!shown || shown->contains(static_cast<Port>(end + 1)))) {
+                    ++end;
+                }
+                ScanRow row;
+                row.ports = PortRange{static_cast<Port>(p), static_cast<Port>(end)};
+                row.protocol = protocol;
+                row.service = a.name;
+                row.expected_process = a.process;
+                row.verdict = Verdict::not_listening;
+                rows.push_back(std::move(row));
+                p = end + 1;
+            }
+        }
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const ScanRow& a, const ScanRow& b) {
+        return std::tie(a.ports.first, a.protocol) < std::tie(b.ports.first, b.protocol);
+    });
+    return rows;
+}
+
+std::vector<Finding> check_host(const Registry& registry, const std::vector<ScanRow>& rows,
+                                const ScanResult& scan, const HostFacts& host) {
+    std::vector<Finding> out;
+    // One port-in-use finding per port and protocol, naming every holder.
+    std::map<std::pair<Port, Protocols>, std::vector<const ScanRow*>> in_use;
+    for (const auto& row : rows) {
+        if (!registry.range.contains(row.ports.first)) {
+            continue;
+        }
+        switch (row.verdict) {
+            case Verdict::unregistered:
+                in_use[{row.ports.first, row.protocol}].push_back(&row);
+                break;
+            case Verdict::wrong_process:
+                out.push_back(
+                    finding(Severity::error, "wrong-process",
+                            fmt::format("{}: {} should be held by {} but {} holds it", row.service,
+                                        port_text(row), util::printable_text(row.expected_process),
+                                        holder_text(row)),
+                            row));
+                break;
+            case Verdict::not_listening:
+                out.push_back(finding(Severity::info, "not-listening",
+                                      fmt::format("{}: {} is registered but nothing listens "
+                                                  "on it on this host",
+                                                  row.service, port_text(row)),
+                                      row));
+                break;
+            case Verdict::ok:
+            case Verdict::unverified:  // owners-unknown below says why
+            case Verdict::none:
+                break;
+        }
+    }
+    for (const auto& [key, holders] : in_use) {
+        std::string who;
+        for (const ScanRow* h : holders) {
+            who += (who.empty() ? "" : ", ") + holder_text(*h);
+        }
+        const ScanRow& row = *holders.front();
+        out.push_back(finding(
+            Severity::error, "port-in-use",
+            fmt::format("{} is in use by {} but the registry has no entry for it{}; register "
+                        "it (harmony-ports allocate NAME --port {}) or move that service out "
+                        "of {}",
+                        port_text(row), who, quarantine_hint(registry, row), row.ports.first,
+                        registry.range.to_string()),
+            row));
+    }
+    if (scan.owners_unknown > 0) {
+        Finding f;
+        f.severity = Severity::info;
+        f.code = "owners-unknown";
+        f.message = owners_unknown_message(scan);
+        out.push_back(std::move(f));
+    }
+    ephemeral_findings(registry, host, out);
+    sort_by_severity(out);
+    return out;
+}
+
+}  // namespace harmony::network

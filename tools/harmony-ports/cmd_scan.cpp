@@ -1,0 +1,126 @@
+// `scan`: what listens on this host (or in a named network namespace), judged by the registry.
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "live.hpp"
+#include "util/printable.hpp"
+
+namespace harmony::cli {
+namespace {
+
+Severity severity_of(Verdict v) {
+    return v == Verdict::unregistered || v == Verdict::wrong_process ? Severity::error
+           : v == Verdict::not_listening                             ? Severity::info
+                                                                     : Severity::warning;
+}
+
+std::string or_dash(std::string_view s) {
+    return s.empty() ? "-" : util::printable_text(s, 32);
+}
+
+void print_table(const LiveView& view, const std::string& scope, const std::string& where,
+                 const std::string& registry) {
+    std::printf("scanned %s %s via %s, judged by %s\n\n", scope.c_str(), where.c_str(),
+                std::string(to_string(view.scan.source)).c_str(), registry.c_str());
+    std::printf("%-12s %-5s %-24s %-8s %-16s %-24s %s\n", "PORT", "PROTO", "ADDRESS", "PID",
+                "PROCESS", "SERVICE", "VERDICT");
+    for (const auto& row : view.rows) {
+        const std::string verdict(to_string(row.verdict));
+        std::printf("%-12s %-5s %-24s %-8s %-16s %-24s %s\n", row.ports.to_string().c_str(),
+                    std::string(to_string(row.protocol)).c_str(), or_dash(row.address).c_str(),
+                    row.pid == 0 ? "-" : std::to_string(row.pid).c_str(),
+                    or_dash(row.process).c_str(), or_dash(row.service).c_str(),
+                    row.verdict == Verdict::ok || row.verdict == Verdict::none
+                        ? verdict.c_str()
+                        : paint(verdict, severity_of(row.verdict)).c_str());
+    }
+    if (view.rows.empty()) {
+        std::printf("(nothing listening, nothing registered)\n");
+    }
+}
+
+}  // namespace
+
+std::function<int()> setup_scan(CLI::App& app, const GlobalOptions& global) {
+    struct Options {
+        bool all_ports = false, json = false;
+        HostOptions host;
+    };
+    auto o = std::make_shared<Options>();
+    app.add_flag("--all-ports", o->all_ports, "show every port, not only the orchestrator range");
+    app.add_flag("--json", o->json, "print one JSON object");
+    add_host_options(app, o->host);
+    return [o, &global] {
+        auto loaded = load_for_reading(global);
+        if (!loaded) {
+            return report(loaded.error());
+        }
+        const Registry& registry = loaded->registry;
+        std::optional<PortRange> ports;
+        if (!o->all_ports) {
+            ports = registry.range;
+        }
+        auto inside = enter_netns(o->host);
+        if (!inside) {
+            return report(inside.error());
+        }
+        auto view = look_at_host(registry, o->host, ports);
+        if (!view) {
+            return report(view.error());
+        }
+        const std::string note = owners_unknown_message(view->scan);
+        if (o->json) {
+            nlohmann::ordered_json j;
+            j["range"] = {{"first", registry.range.first}, {"last", registry.range.last}};
+            j["all_ports"] = o->all_ports;
+            j["netns"] = o->host.netns.empty() ? nlohmann::ordered_json(nullptr)
+                                               : nlohmann::ordered_json(o->host.netns);
+            j["source"] = to_string(view->scan.source);
+            j["registry"] = loaded->where.label;
+            j["owners_complete"] = view->scan.owners_unknown == 0;
+            j["rows"] = nlohmann::ordered_json::array();
+            for (const auto& row : view->rows) {
+                auto text_or_null = [](const std::string& s) {
+                    return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
+                };
+                nlohmann::ordered_json r;
+                r["first"] = row.ports.first;
+                r["last"] = row.ports.last;
+                r["protocol"] = to_string(row.protocol);
+                r["address"] = text_or_null(row.address);
+                r["pid"] = row.pid == 0 ? nlohmann::ordered_json(nullptr)
+                                        : nlohmann::ordered_json(row.pid);
+                r["process"] = text_or_null(row.process);
+                r["service"] = text_or_null(row.service);
+                r["expected_process"] = text_or_null(row.expected_process);
+                r["verdict"] = row.verdict == Verdict::none
+                                   ? nlohmann::ordered_json(nullptr)
+                                   : nlohmann::ordered_json(to_string(row.verdict));
+                j["rows"].push_back(std::move(r));
+            }
+            if (!note.empty()) {
+                j["note"] = note;
+            }
+            std::printf(
+                "%s\n",
+                j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
+        } else {
+            const std::string scope =
+                o->all_ports ? std::string("all ports") : registry.range.to_string();
+            const std::string where =
+                o->host.netns.empty()
+                    ? std::string("on this host")
+                    : fmt::format("in network namespace {}", util::printable_text(o->host.netns));
+            print_table(*view, scope, where, loaded->where.label);
+        }
+        if (!note.empty()) {
+            std::fprintf(stderr, "harmony-ports: note: %s\n", note.c_str());
+        }
+        return 0;
+    };
+}
+
+}  // namespace harmony::cli
