@@ -9,6 +9,7 @@ packages=(
   clang-16 libclang-rt-16-dev clang-tidy-16 clang-format
   python3 python3-port-for hyperfine
   iproute2 procps util-linux
+  nftables iptables firewalld libxml2-utils
 )
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq

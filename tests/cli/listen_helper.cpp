@@ -5,15 +5,19 @@
 // is a TCP socket bound but not listening), prints "ready" and waits.
 // --comm sets the process's command name, as a daemon's would be. --fork NAME also starts a
 // child named NAME that inherits every socket (as a pre-fork server's workers do).
+//   listen_helper --connect ADDRESS PORT
+// Instead: one TCP connection attempt with a 1 s timeout; exit 0 if it connects, 1 if not.
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <csignal>
 
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -78,7 +82,46 @@ bool open_spec(const std::string& spec) {
     return true;
 }
 
+// Exit status 0 when a TCP connection to address:port is established within a second.
+int try_connect(const char* address, const char* port_text) {
+    const bool v6 = std::strchr(address, ':') != nullptr;
+    int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    sockaddr_storage storage{};
+    socklen_t len = 0;
+    const auto port = htons(static_cast<std::uint16_t>(std::atoi(port_text)));
+    if (v6) {
+        auto* a = reinterpret_cast<sockaddr_in6*>(&storage);
+        a->sin6_family = AF_INET6;
+        a->sin6_port = port;
+        ::inet_pton(AF_INET6, address, &a->sin6_addr);
+        len = sizeof *a;
+    } else {
+        auto* a = reinterpret_cast<sockaddr_in*>(&storage);
+        a->sin_family = AF_INET;
+        a->sin_port = port;
+        ::inet_pton(AF_INET, address, &a->sin_addr);
+        len = sizeof *a;
+    }
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&storage), len) == 0) {
+        return 0;
+    }
+    if (errno != EINPROGRESS) {
+        return 1;
+    }
+    pollfd p{fd, POLLOUT, 0};
+    if (::poll(&p, 1, 1000) != 1) {
+        return 1;  // no answer: dropped
+    }
+    int error = 0;
+    socklen_t size = sizeof error;
+    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size);
+    return error == 0 ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
+    if (argc == 4 && std::strcmp(argv[1], "--connect") == 0) {
+        return try_connect(argv[2], argv[3]);
+    }
     rlimit limit{};
     if (::getrlimit(RLIMIT_NOFILE, &limit) == 0) {
         limit.rlim_cur = limit.rlim_max;  // room for blocks of a few thousand sockets

@@ -1,5 +1,6 @@
-// `export --format F`: the registry rendered for documents and other tools.
+// `export --format F`: the registry rendered for firewalls, kernels, documents and programs.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <harmony/network/export.hpp>
 
@@ -12,13 +13,20 @@ std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global) {
         std::string format, output, scope = "range";
     };
     auto o = std::make_shared<Options>();
-    app.add_option("--format", o->format, "markdown, json or sysctl")->required();
+    app.add_option("--format", o->format, fmt::format("{}", fmt::join(export_formats(), ", ")))
+        ->required();
     app.add_option("--scope", o->scope,
-                   "range (default): the whole orchestrator range; allocations: only the "
-                   "allocated ports (sysctl)");
+                   "range (default): open/reserve the whole orchestrator range; allocations: "
+                   "only the allocated ports, per protocol (not for markdown and json)");
     app.add_option("--output", o->output, "write to this file atomically (default: stdout)");
     return [o, &app, &global] {
-        if (app.count("--scope") > 0 && (o->format == "markdown" || o->format == "json")) {
+        auto scope = parse_export_scope(o->scope);
+        if (!scope) {
+            return report(scope.error());
+        }
+        const auto& formats = export_formats();
+        const bool known = std::find(formats.begin(), formats.end(), o->format) != formats.end();
+        if (known && app.count("--scope") > 0 && !export_uses_scope(o->format)) {
             return report(Error{ErrorCode::invalid_argument,
                                 fmt::format("--scope does not apply to --format {}: it always "
                                             "shows the whole registry",
@@ -28,26 +36,11 @@ std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global) {
         if (!loaded) {
             return report(loaded.error());
         }
-        const Location* where = &loaded->where;
-        const Registry* registry = &loaded->registry;
-        auto scope = parse_export_scope(o->scope);
-        if (!scope) {
-            return report(scope.error());
+        auto text = export_registry(loaded->registry, o->format, loaded->where.label, *scope);
+        if (!text) {
+            return report(text.error());
         }
-        std::string text;
-        if (o->format == "sysctl") {
-            text = export_sysctl(*registry, where->label, *scope);
-        } else if (o->format == "markdown") {
-            text = export_markdown(*registry, where->label);
-        } else if (o->format == "json") {
-            text = export_json(*registry, where->label);
-        } else {
-            return report(
-                Error{ErrorCode::invalid_argument,
-                      fmt::format("unknown export format '{}': expected markdown, json or sysctl",
-                                  o->format)});
-        }
-        if (auto ok = emit(text, o->output); !ok) {
+        if (auto ok = emit(*text, o->output); !ok) {
             return report(ok.error());
         }
         return 0;

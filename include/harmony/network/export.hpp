@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <harmony/network/error.hpp>
 #include <harmony/network/registry.hpp>
@@ -31,5 +32,45 @@ Expected<ExportScope> parse_export_scope(std::string_view text);
 // (which covers IPv6 too) to the range or to the allocated ports, merged into runs.
 // Deterministic; with no allocations in scope it sets nothing and says so.
 std::string export_sysctl(const Registry& registry, std::string_view source, ExportScope scope);
+
+// Firewall exports. Each is deterministic (same registry and source, same bytes), starts with
+// a comment naming the generator, the source and the registry's schema and digest, carries
+// only validated service names and port numbers (free-text owner and notes are left out), and
+// opens the whole range (TCP and UDP) or, with ExportScope::allocations, each allocated port
+// for its own protocols.
+
+// nftables (`nft -f`): `define HARMONY_INFRA_PORTS`, then table inet harmony (replaced as a
+// whole on load) with interval sets infra_range, allocated_tcp and allocated_udp (service
+// names as element comments) and a regular chain infra_ports that accepts the scope.
+std::string export_nftables(const Registry& registry, std::string_view source, ExportScope scope);
+
+// iptables-restore / ip6tables-restore input: chain HARMONY-INFRA in table filter with ACCEPT
+// rules per protocol, at most 15 ports per multiport rule, service names as rule comments.
+std::string export_iptables(const Registry& registry, std::string_view source, ExportScope scope,
+                            bool ipv6);
+
+// A firewalld service definition (XML) named HarmonyInfraPorts with one <port> per run.
+std::string export_firewalld(const Registry& registry, std::string_view source, ExportScope scope);
+
+// OPNsense port alias HarmonyInfraPorts as a config.xml fragment, as OPNsense writes it
+// (ranges as 25000:25999).
+std::string export_opnsense_xml(const Registry& registry, std::string_view source,
+                                ExportScope scope);
+
+// The same alias as the JSON body of OPNsense's alias API (POST /api/firewall/alias/addItem).
+std::string export_opnsense_api(const Registry& registry, std::string_view source,
+                                ExportScope scope);
+
+// The export formats by name, in the order `--help` lists them: nftables, iptables,
+// ip6tables, firewalld, opnsense, opnsense-api, sysctl, markdown, json.
+const std::vector<std::string_view>& export_formats();
+
+// True for the formats that honour ExportScope (markdown and json show the whole registry).
+bool export_uses_scope(std::string_view format);
+
+// Renders `registry` in `format` (one of export_formats()). `source` names the registry in
+// the output. Error: invalid_argument for an unknown format, with a "did you mean".
+Expected<std::string> export_registry(const Registry& registry, std::string_view format,
+                                      std::string_view source, ExportScope scope);
 
 }  // namespace harmony::network
