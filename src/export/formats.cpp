@@ -13,8 +13,13 @@
 namespace harmony::network {
 namespace {
 
-using Renderer =
-    std::function<std::string(const Registry&, std::string_view source, ExportScope scope)>;
+using Renderer = std::function<std::string(const Registry&, const ExportOptions&)>;
+
+// Adapts a renderer of (registry, source, scope).
+template <typename F>
+Renderer scoped(F f) {
+    return [f](const Registry& r, const ExportOptions& o) { return f(r, o.source, o.scope); };
+}
 
 struct Format {
     std::string_view name;
@@ -24,23 +29,25 @@ struct Format {
 
 const std::vector<Format>& format_table() {
     static const std::vector<Format> table = {
-        {"nftables", true, export_nftables},
-        {"iptables", true,
-         [](const Registry& r, std::string_view s, ExportScope sc) {
+        {"nftables", true, scoped(export_nftables)},
+        {"iptables", true, scoped([](const Registry& r, std::string_view s, ExportScope sc) {
              return export_iptables(r, s, sc, false);
-         }},
-        {"ip6tables", true,
-         [](const Registry& r, std::string_view s, ExportScope sc) {
+         })},
+        {"ip6tables", true, scoped([](const Registry& r, std::string_view s, ExportScope sc) {
              return export_iptables(r, s, sc, true);
+         })},
+        {"firewalld", true, scoped(export_firewalld)},
+        {"opnsense", true, scoped(export_opnsense_xml)},
+        {"opnsense-api", true, scoped(export_opnsense_api)},
+        {"sysctl", true, scoped(export_sysctl)},
+        {"cpp", false,
+         [](const Registry& r, const ExportOptions& o) {
+             return export_cpp(r, o.source, o.topology);
          }},
-        {"firewalld", true, export_firewalld},
-        {"opnsense", true, export_opnsense_xml},
-        {"opnsense-api", true, export_opnsense_api},
-        {"sysctl", true, export_sysctl},
         {"markdown", false,
-         [](const Registry& r, std::string_view s, ExportScope) { return export_markdown(r, s); }},
+         [](const Registry& r, const ExportOptions& o) { return export_markdown(r, o.source); }},
         {"json", false,
-         [](const Registry& r, std::string_view s, ExportScope) { return export_json(r, s); }},
+         [](const Registry& r, const ExportOptions& o) { return export_json(r, o.source); }},
     };
     return table;
 }
@@ -71,9 +78,9 @@ bool export_uses_scope(std::string_view format) {
 }
 
 Expected<std::string> export_registry(const Registry& registry, std::string_view format,
-                                      std::string_view source, ExportScope scope) {
+                                      const ExportOptions& options) {
     if (const Format* f = find_format(format)) {
-        return f->render(registry, source, scope);
+        return f->render(registry, options);
     }
     std::vector<std::string> names(export_formats().begin(), export_formats().end());
     const std::string hint = util::closest_match(format, names);

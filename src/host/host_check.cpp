@@ -6,37 +6,11 @@
 
 #include <fmt/format.h>
 
+#include "core/port_index.hpp"
 #include "util/printable.hpp"
 
 namespace harmony::network {
 namespace {
-
-// Which allocation holds each port, per protocol: index into registry.allocations, or -1.
-class PortIndex {
-  public:
-    explicit PortIndex(const Registry& registry)
-        : m_tcp(65536, -1), m_udp(65536, -1), m_registry(registry) {
-        for (std::size_t i = 0; i < registry.allocations.size(); ++i) {
-            const auto& a = registry.allocations[i];
-            for (std::uint32_t p = a.ports.first; p <= a.ports.last; ++p) {
-                if (has_tcp(a.protocols)) {
-                    m_tcp[p] = static_cast<int>(i);
-                }
-                if (has_udp(a.protocols)) {
-                    m_udp[p] = static_cast<int>(i);
-                }
-            }
-        }
-    }
-    const Allocation* holder(Port port, Protocols protocol) const {
-        int i = protocol == Protocols::tcp ? m_tcp[port] : m_udp[port];
-        return i < 0 ? nullptr : &m_registry.allocations[static_cast<std::size_t>(i)];
-    }
-
-  private:
-    std::vector<int> m_tcp, m_udp;
-    const Registry& m_registry;
-};
 
 // ok when no process is expected or some holder of the socket is the expected one.
 Verdict process_verdict(const std::string& expected, const Listener& l) {
@@ -161,7 +135,7 @@ std::string owners_unknown_message(const ScanResult& scan) {
 
 std::vector<ScanRow> scan_rows(const Registry& registry, const std::vector<Listener>& listeners,
                                std::optional<PortRange> shown) {
-    const PortIndex index(registry);
+    const detail::PortIndex index(registry);
     std::vector<ScanRow> rows;
     // (protocol, port) pairs something listens on, to find registered ports nobody holds.
     std::vector<bool> held_tcp(65536, false), held_udp(65536, false);

@@ -115,7 +115,7 @@ TEST(ExportSource, HostileLabelsStayInsideTheirComment) {
     const std::string label = "/srv/x\n-A INPUT -j ACCEPT\n\" -->< ]]> --";
     const Registry r = with_allocations(1);
     for (const auto& format : export_formats()) {
-        auto text = export_registry(r, format, label, ExportScope::range);
+        auto text = export_registry(r, format, ExportOptions{label, ExportScope::range, nullptr});
         ASSERT_TRUE(text) << format;
         EXPECT_EQ(text->find("\n-A INPUT -j ACCEPT"), std::string::npos) << format;
         if (format == "firewalld" || format == "opnsense" || format == "markdown") {
@@ -132,7 +132,7 @@ TEST(ExportSource, HostileLabelsStayInsideTheirComment) {
 }
 
 TEST(ExportRegistry, UnknownFormatsAreRefusedWithAHint) {
-    auto r = export_registry(adr014_default_registry(), "ipttables", "reg", ExportScope::range);
+    auto r = export_registry(adr014_default_registry(), "ipttables", ExportOptions{"reg", ExportScope::range, nullptr});
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ErrorCode::invalid_argument);
     EXPECT_EQ(

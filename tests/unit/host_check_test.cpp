@@ -2,6 +2,8 @@
 // and the real scanner finding this test process as an owner.
 #include <gtest/gtest.h>
 
+#include "unit/finding_codes.hpp"
+
 #include <fstream>
 
 #include <netinet/in.h>
@@ -13,6 +15,7 @@
 #include <harmony/network/host_check.hpp>
 
 using namespace harmony::network;
+using harmony::testing::codes;
 
 namespace {
 
@@ -41,14 +44,6 @@ Registry registry() {
     block.protocols = Protocols::udp;
     EXPECT_TRUE(a.allocate("media", block));
     return a.registry();
-}
-
-std::vector<std::string> codes(const std::vector<Finding>& findings) {
-    std::vector<std::string> out;
-    for (const auto& f : findings) {
-        out.push_back(f.code);
-    }
-    return out;
 }
 
 }  // namespace

@@ -1,9 +1,12 @@
 // `check`: policy findings for the range and allocations, registry conflicts and, with
-// --host, what listens on this host.
+// --host, what listens on this host; with --topology, a fleet; with --kube, cluster objects.
 #include <cstdio>
+
+#include <harmony/network/kube.hpp>
 
 #include "commands.hpp"
 #include "live.hpp"
+#include "topology_file.hpp"
 
 namespace harmony::cli {
 
@@ -11,6 +14,7 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
     struct Options {
         bool json = false, host = false;
         HostOptions live;
+        std::string topology, kube;
     };
     auto o = std::make_shared<Options>();
     app.add_flag("--json", o->json, "print {\"findings\":[...],\"errors\":N,\"warnings\":N}");
@@ -20,6 +24,12 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
     add_host_options(app, o->live);
     app.get_option("--netns")->needs(host);
     app.get_option("--source")->needs(host);
+    app.add_option("--topology", o->topology,
+                   "also check a topology file: topology-port-reuse, mirroring-broken, "
+                   "unknown-service, range-overlaps-nodeport, override-collides");
+    app.add_option("--kube", o->kube,
+                   "also check `kubectl get pods,services -A -o json` output: "
+                   "kube-port-unregistered, kube-wrong-workload, nodeport-in-range");
     return [o, &global] {
         auto where = locate(global);
         if (!where) {
@@ -41,6 +51,27 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
                 return report(ok.error());
             }
         }
+        if (!o->topology.empty()) {
+            auto topology = read_topology(o->topology);
+            if (!topology) {
+                return report(topology.error());
+            }
+            auto more = check_topology(registry, *topology, o->topology);
+            findings->insert(findings->end(), more.begin(), more.end());
+        }
+        if (!o->kube.empty()) {
+            auto text = read_file(o->kube);
+            if (!text) {
+                return report(text.error());
+            }
+            auto objects = parse_kube_objects(*text, o->kube);
+            if (!objects) {
+                return report(objects.error());
+            }
+            auto more = check_kube(registry, *objects);
+            findings->insert(findings->end(), more.begin(), more.end());
+        }
+        sort_by_severity(*findings);
         if (o->json) {
             std::fputs(findings_json(*findings).c_str(), stdout);
         } else {

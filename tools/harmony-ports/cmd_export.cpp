@@ -5,12 +5,13 @@
 #include <harmony/network/export.hpp>
 
 #include "commands.hpp"
+#include "topology_file.hpp"
 
 namespace harmony::cli {
 
 std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global) {
     struct Options {
-        std::string format, output, scope = "range";
+        std::string format, output, scope = "range", topology;
     };
     auto o = std::make_shared<Options>();
     app.add_option("--format", o->format, fmt::format("{}", fmt::join(export_formats(), ", ")))
@@ -19,6 +20,8 @@ std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global) {
                    "range (default): open/reserve the whole orchestrator range; allocations: "
                    "only the allocated ports, per protocol (not for markdown and json)");
     app.add_option("--output", o->output, "write to this file atomically (default: stdout)");
+    app.add_option("--topology", o->topology,
+                   "cpp: add per-cluster tables for this topology file, checked the same way");
     return [o, &app, &global] {
         auto scope = parse_export_scope(o->scope);
         if (!scope) {
@@ -36,7 +39,21 @@ std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global) {
         if (!loaded) {
             return report(loaded.error());
         }
-        auto text = export_registry(loaded->registry, o->format, loaded->where.label, *scope);
+        std::optional<Topology> topology;
+        if (!o->topology.empty()) {
+            if (o->format != "cpp") {
+                return report(Error{ErrorCode::invalid_argument,
+                                    fmt::format("--topology applies to --format cpp only")});
+            }
+            auto read = read_topology(o->topology);
+            if (!read) {
+                return report(read.error());
+            }
+            topology = std::move(*read);
+        }
+        auto text = export_registry(
+            loaded->registry, o->format,
+            ExportOptions{loaded->where.label, *scope, topology ? &*topology : nullptr});
         if (!text) {
             return report(text.error());
         }

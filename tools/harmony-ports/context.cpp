@@ -139,6 +139,9 @@ std::string findings_json(const std::vector<Finding>& findings) {
         if (!f.platform.empty()) {
             j["platform"] = f.platform;
         }
+        if (!f.cluster.empty()) {
+            j["cluster"] = f.cluster;
+        }
         out["findings"].push_back(std::move(j));
     }
     out["errors"] = count_findings(findings, Severity::error);

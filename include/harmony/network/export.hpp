@@ -7,6 +7,7 @@
 
 #include <harmony/network/error.hpp>
 #include <harmony/network/registry.hpp>
+#include <harmony/network/topology.hpp>
 
 namespace harmony::network {
 
@@ -62,15 +63,34 @@ std::string export_opnsense_api(const Registry& registry, std::string_view sourc
                                 ExportScope scope);
 
 // The export formats by name, in the order `--help` lists them: nftables, iptables,
-// ip6tables, firewalld, opnsense, opnsense-api, sysctl, markdown, json.
+// ip6tables, firewalld, opnsense, opnsense-api, sysctl, cpp, markdown, json.
 const std::vector<std::string_view>& export_formats();
 
 // True for the formats that honour ExportScope (markdown and json show the whole registry).
 bool export_uses_scope(std::string_view format);
 
-// Renders `registry` in `format` (one of export_formats()). `source` names the registry in
-// the output. Error: invalid_argument for an unknown format, with a "did you mean".
+// `export --format cpp`: a C++ header (namespace harmony_ports) with one constexpr constant
+// per service (k_ + the name, '-' as '_' and '.' as 'D', e.g. k_ceph_rgw = 25080; a block's
+// first port), the range, and the table k_ports, checked at compile time by the validators
+// of <harmony/network/port_table.hpp>: no port shared by two services for a protocol, every
+// port inside the range. With a topology: the same per cluster (namespace
+// harmony_ports::clusters::in_NAME, its services and local ports) and a fleet table k_fleet
+// whose check also fails when a service has different ports in different clusters.
+std::string export_cpp(const Registry& registry, std::string_view source, const Topology* topology);
+
+// The C++ identifier export_cpp uses for a service or cluster name: "k_" + name with '-' as
+// '_' and '.' as 'D' (names hold neither '_' nor capitals, so distinct names stay distinct).
+std::string cpp_identifier(std::string_view name);
+
+struct ExportOptions {
+    std::string source;                      // names the registry in the output
+    ExportScope scope = ExportScope::range;  // formats that open or reserve ports
+    const Topology* topology = nullptr;      // cpp: per-cluster tables
+};
+
+// Renders `registry` in `format` (one of export_formats()). Error: invalid_argument for an
+// unknown format, with a "did you mean".
 Expected<std::string> export_registry(const Registry& registry, std::string_view format,
-                                      std::string_view source, ExportScope scope);
+                                      const ExportOptions& options);
 
 }  // namespace harmony::network

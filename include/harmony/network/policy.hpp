@@ -22,6 +22,7 @@ struct Finding {
     std::optional<PortRange> ports;  // the ports involved, if any
     std::string service;             // the service involved, if any
     std::string platform;            // the platform involved, if any
+    std::string cluster;             // the topology cluster involved, if any
 };
 
 // Facts about the host that policy checks use. Leave unset to skip the related check.

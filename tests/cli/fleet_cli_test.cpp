@@ -1,0 +1,183 @@
+// End-to-end: `check --topology` and `check --kube` on fixture files (kubectl's exact JSON
+// shape), and `export --format cpp --topology`.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/run_process.hpp"
+
+using namespace harmony::testing;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const fs::path k_data = HARMONY_PORTS_TEST_DATA;
+
+class Fleet : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        for (auto args : std::vector<std::vector<std::string>>{
+                 {"init"},
+                 {"allocate", "ntfy", "--port", "25253"},
+                 {"allocate", "dns", "--port", "25053", "--protocol", "udp"}}) {
+            auto r = harmony_ports(args, m_dir.path());
+            ASSERT_EQ(r.exit_code, 0) << r.err;
+        }
+    }
+    // (code, cluster, message) of every error finding, in output order.
+    std::vector<std::tuple<std::string, std::string, std::string>> errors(
+        const std::vector<std::string>& args, int expected_exit) {
+        auto r = harmony_ports(args, m_dir.path());
+        EXPECT_EQ(r.exit_code, expected_exit) << r.err << r.out;
+        std::vector<std::tuple<std::string, std::string, std::string>> out;
+        if (r.exit_code > 1) {
+            return out;
+        }
+        json j = json::parse(r.out);
+        for (const auto& f : j["findings"]) {
+            if (f["severity"] == "error") {
+                out.emplace_back(f["code"], f.value("cluster", ""), f["message"]);
+            }
+        }
+        return out;
+    }
+    TempDir m_dir;
+};
+
+}  // namespace
+
+TEST_F(Fleet, AGoodTopologyHasNoErrors) {
+    auto e = errors({"check", "--json", "--topology", (k_data / "topology/good.toml").string()}, 0);
+    EXPECT_TRUE(e.empty());
+}
+
+TEST_F(Fleet, ABadTopologyNamesEveryProblemWithItsPosition) {
+    const std::string file = (k_data / "topology/bad.toml").string();
+    auto e = errors({"check", "--json", "--topology", file}, 1);
+    using T = std::tuple<std::string, std::string, std::string>;
+    EXPECT_EQ(e, (std::vector<T>{
+                     T{"range-overlaps-nodeport", "prod-a",
+                       file + ":1:1: cluster prod-a's NodePort range 20000-32767 overlaps the "
+                              "orchestrator range 25000-25999 at 25000-25999: Kubernetes can "
+                              "give those ports to NodePort services"},
+                     T{"unknown-service", "prod-a",
+                       file + ":5:25: cluster prod-a runs 'ntfyy', which is not in the registry "
+                              "(did you mean ntfy?)"},
+                     T{"mirroring-broken", "prod-b",
+                       file + ":16:1: cluster prod-b puts ntfy on 25099, but the registry has it "
+                              "on 25253: a service must use the same port in every cluster"},
+                     T{"override-collides", "prod-b",
+                       file + ":18:1: cluster prod-b's local port cache 25080/tcp collides with "
+                              "registry service ceph-rgw (25080/tcp)"},
+                     T{"topology-port-reuse", "prod-b",
+                       file + ":19:1: port 25081/tcp is used by legacy-proxy in cluster prod-b "
+                              "and by other-proxy in cluster prod-b"},
+                 }));
+}
+
+TEST_F(Fleet, PortReuseAcrossClustersNamesBothClusters) {
+    write_text(m_dir.path() / "t.toml",
+               "[[cluster]]\nname = \"a\"\nkind = \"k3s\"\nnodeport_range = \"30000-32767\"\n"
+               "[cluster.ports]\nlegacy = 25700\n\n"
+               "[[cluster]]\nname = \"b\"\nkind = \"bare-metal\"\n"
+               "[cluster.ports]\nother = 25700\n");
+    auto e = errors({"check", "--json", "--topology", "t.toml"}, 1);
+    ASSERT_EQ(e.size(), 1U);
+    EXPECT_EQ(std::get<0>(e[0]), "topology-port-reuse");
+    EXPECT_EQ(std::get<2>(e[0]),
+              "t.toml:12:1: port 25700/tcp is used by legacy in cluster a and "
+              "by other in cluster b");
+}
+
+TEST_F(Fleet, MalformedTopologyIsBadInputWithPositions) {
+    const std::string file = (k_data / "topology/malformed.toml").string();
+    auto r = harmony_ports({"check", "--topology", file}, m_dir.path());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(r.err,
+              "harmony-ports: error: " + file +
+                  ":2:8: invalid cluster name: invalid service name 'Prod_A': upper case is not "
+                  "allowed (use a-z, 0-9, '-', '.')\n"
+                  "harmony-ports: error: " +
+                  file +
+                  ":3:8: unknown cluster kind 'okdd' (did you mean okd?): expected one of okd, "
+                  "openshift, k3d, k3s, k8s, kubernetes, rke2, microk8s, kind, bare-metal\n"
+                  "harmony-ports: error: " +
+                  file +
+                  ":4:12: services must be an array of strings\n"
+                  "harmony-ports: error: " +
+                  file +
+                  ":5:1: unknown key 'colour' in [[cluster]]: expected name, kind, "
+                  "nodeport_range, hosts, services or ports\n"
+                  "harmony-ports: error: " +
+                  file + ":7:1: [[cluster]] needs a name\n");
+    write_text(m_dir.path() / "syntax.toml", "[[cluster]\nname = \"a\"\n");
+    auto syntax = harmony_ports({"check", "--topology", "syntax.toml"}, m_dir.path());
+    EXPECT_EQ(syntax.exit_code, 2);
+    EXPECT_EQ(syntax.err.rfind("harmony-ports: error: syntax.toml:1:", 0), 0U) << syntax.err;
+    auto missing = harmony_ports({"check", "--topology", "nope.toml"}, m_dir.path());
+    EXPECT_NE(missing.exit_code, 0);
+    EXPECT_NE(missing.err.find("nope.toml"), std::string::npos);
+}
+
+TEST_F(Fleet, KubectlObjectsAreJudgedByTheRegistry) {
+    const std::string file = (k_data / "kube/pods-services.json").string();
+    auto e = errors({"check", "--json", "--kube", file}, 1);
+    using T = std::tuple<std::string, std::string, std::string>;
+    EXPECT_EQ(e, (std::vector<T>{
+                     T{"kube-port-unregistered", "",
+                       "Pod monitoring/node-exporter-9kq7m container node-exporter takes "
+                       "host-network port 25100/tcp on its nodes, which the registry does not "
+                       "have: register it (harmony-ports allocate NAME --port 25100) or move it"},
+                     T{"kube-wrong-workload", "",
+                       "Pod ingress-nginx/ingress-nginx-controller-5c8d66c76d-lj9zt container "
+                       "controller takes hostPort 25443/tcp, which the registry gives to "
+                       "internal-https"},
+                     T{"nodeport-in-range", "",
+                       "Service default/web has nodePort 25555/tcp inside the orchestrator range "
+                       "25000-25999: narrow the cluster's service-node-port-range so it stays "
+                       "clear of 25000-25999"},
+                 }));
+}
+
+TEST_F(Fleet, ASingleKubernetesObjectIsAcceptedToo) {
+    write_text(m_dir.path() / "pod.json",
+               R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"x","namespace":"d"},)"
+               R"("spec":{"hostNetwork":true,"containers":[{"name":"c","ports":[)"
+               R"({"containerPort":25999,"protocol":"UDP"}]}]}})");
+    auto e = errors({"check", "--json", "--kube", "pod.json"}, 1);
+    ASSERT_EQ(e.size(), 1U);
+    EXPECT_EQ(std::get<0>(e[0]), "kube-port-unregistered");
+    EXPECT_NE(std::get<2>(e[0]).find("25999/udp"), std::string::npos);
+}
+
+TEST_F(Fleet, BrokenKubectlJsonIsBadInputWithPosition) {
+    write_text(m_dir.path() / "bad.json",
+               "{\"kind\": \"List\", \"items\": [\n  {\"kind\": \"Pod\",, }]}");
+    auto r = harmony_ports({"check", "--kube", "bad.json"}, m_dir.path());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err.rfind("harmony-ports: error: bad.json:2:18: invalid JSON: ", 0), 0U) << r.err;
+    write_text(m_dir.path() / "deep.json", std::string(100000, '['));
+    auto deep = harmony_ports({"check", "--kube", "deep.json"}, m_dir.path());
+    EXPECT_EQ(deep.exit_code, 2);
+    EXPECT_EQ(deep.err, "harmony-ports: error: deep.json:1:65: nested deeper than 64 levels\n");
+    write_text(m_dir.path() / "notk8s.json", "[1, 2]");
+    auto not_k8s = harmony_ports({"check", "--kube", "notk8s.json"}, m_dir.path());
+    EXPECT_EQ(not_k8s.exit_code, 2);
+    EXPECT_EQ(not_k8s.err, "harmony-ports: error: notk8s.json: expected Kubernetes objects\n");
+}
+
+TEST_F(Fleet, CppExportNamesEveryServiceAndChecksItself) {
+    auto r = harmony_ports({"export", "--format", "cpp"}, m_dir.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("inline constexpr std::uint16_t k_ceph_rgw = 25080;  // ceph-rgw "
+                         "25080/tcp\n"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("harmony::network::find_port_clash(k_ports)"), std::string::npos);
+    auto wrong =
+        harmony_ports({"export", "--format", "nftables", "--topology", "x.toml"}, m_dir.path());
+    EXPECT_EQ(wrong.exit_code, 2);
+    EXPECT_EQ(wrong.err, "harmony-ports: error: --topology applies to --format cpp only\n");
+}
