@@ -20,7 +20,8 @@ Finding make(Severity severity, std::string code, std::string message,
              std::optional<PortRange> ports = std::nullopt, std::string platform = {},
              std::string service = {}) {
     return Finding{severity, std::move(code),    std::move(message),
-                   ports,    std::move(service), std::move(platform), {}};
+                   ports,    std::move(service), std::move(platform),
+                   {}};
 }
 
 // Lists up to `limit` items, then "and N more".

@@ -132,7 +132,8 @@ TEST(ExportSource, HostileLabelsStayInsideTheirComment) {
 }
 
 TEST(ExportRegistry, UnknownFormatsAreRefusedWithAHint) {
-    auto r = export_registry(adr014_default_registry(), "ipttables", ExportOptions{"reg", ExportScope::range, nullptr});
+    auto r = export_registry(adr014_default_registry(), "ipttables",
+                             ExportOptions{"reg", ExportScope::range, nullptr});
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ErrorCode::invalid_argument);
     EXPECT_EQ(
