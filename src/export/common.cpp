@@ -68,8 +68,4 @@ std::string xml_comment_text(std::string_view text) {
     return out;
 }
 
-std::string_view protocol_name(Protocols one) {
-    return one == Protocols::udp ? "udp" : "tcp";
-}
-
 }  // namespace harmony::network::detail

@@ -32,7 +32,4 @@ std::string xml_escape(std::string_view text);
 // `text` safe inside an XML comment: printable, and no "--".
 std::string xml_comment_text(std::string_view text);
 
-// "tcp" or "udp".
-std::string_view protocol_name(Protocols one);
-
 }  // namespace harmony::network::detail

@@ -16,7 +16,7 @@ std::string export_firewalld(const Registry& registry, std::string_view source, 
         scope == ExportScope::range ? "the whole range, TCP and UDP" : "the allocated ports only");
     for (Protocols p : {Protocols::tcp, Protocols::udp}) {
         for (const auto& run : detail::runs_for(registry, p, scope)) {
-            out += fmt::format("  <port protocol=\"{}\" port=\"{}\"/>", detail::protocol_name(p),
+            out += fmt::format("  <port protocol=\"{}\" port=\"{}\"/>", to_string(p),
                                run.ports.to_string());
             if (scope == ExportScope::allocations) {
                 out += fmt::format(" <!-- {} -->", detail::xml_comment_text(run.name));

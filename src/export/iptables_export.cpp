@@ -75,7 +75,7 @@ std::string export_iptables(const Registry& registry, std::string_view source, E
         tool, tool);
     out += "*filter\n:HARMONY-INFRA - [0:0]\n";
     for (Protocols p : {Protocols::tcp, Protocols::udp}) {
-        append_rules(out, detail::runs_for(registry, p, scope), detail::protocol_name(p));
+        append_rules(out, detail::runs_for(registry, p, scope), to_string(p));
     }
     out += "COMMIT\n";
     return out;

@@ -1,5 +1,6 @@
 #include "host/proc_net.hpp"
 
+#include <charconv>
 #include <cstring>
 
 #include <sys/socket.h>
@@ -35,40 +36,21 @@ std::vector<Field> split_fields(std::string_view line) {
     return out;
 }
 
-// Parses `text` as hexadecimal (1-16 digits) into `value`.
-bool parse_hex(std::string_view text, std::uint64_t& value) {
-    if (text.empty() || text.size() > 16) {
+// Parses all of `text` as an unsigned number in `base` with at most `max_digits` digits.
+bool parse_number(std::string_view text, int base, std::size_t max_digits, std::uint64_t& value) {
+    if (text.empty() || text.size() > max_digits) {
         return false;
     }
-    value = 0;
-    for (char c : text) {
-        unsigned digit = 0;
-        if (c >= '0' && c <= '9') {
-            digit = static_cast<unsigned>(c - '0');
-        } else if (c >= 'A' && c <= 'F') {
-            digit = static_cast<unsigned>(c - 'A' + 10);
-        } else if (c >= 'a' && c <= 'f') {
-            digit = static_cast<unsigned>(c - 'a' + 10);
-        } else {
-            return false;
-        }
-        value = (value << 4) | digit;
-    }
-    return true;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
+    return ec == std::errc{} && end == text.data() + text.size();
+}
+
+bool parse_hex(std::string_view text, std::uint64_t& value) {
+    return parse_number(text, 16, 16, value);
 }
 
 bool parse_decimal(std::string_view text, std::uint64_t& value) {
-    if (text.empty() || text.size() > 19) {
-        return false;
-    }
-    value = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9') {
-            return false;
-        }
-        value = value * 10 + static_cast<unsigned>(c - '0');
-    }
-    return true;
+    return parse_number(text, 10, 19, value);
 }
 
 // "0100007F:1F90": the kernel prints each 32-bit word of the address as the host-order

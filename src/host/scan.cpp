@@ -160,6 +160,11 @@ Expected<NetworkNamespace> NetworkNamespace::enter(std::string_view name) {
                                 "`ip netns list`",
                                 shown));
     }
+    auto needs_root = [&] {
+        return fail(
+            ErrorCode::permission_denied,
+            fmt::format("cannot enter network namespace '{}': needs root (CAP_SYS_ADMIN)", shown));
+    };
     const std::string path = fmt::format("/run/netns/{}", name);
     int target = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (target < 0) {
@@ -171,10 +176,7 @@ Expected<NetworkNamespace> NetworkNamespace::enter(std::string_view name) {
                                     shown, shown));
         }
         if (err == EACCES || err == EPERM) {
-            return fail(ErrorCode::permission_denied,
-                        fmt::format("cannot enter network namespace '{}': needs root "
-                                    "(CAP_SYS_ADMIN)",
-                                    shown));
+            return needs_root();
         }
         return fail(ErrorCode::io_error,
                     fmt::format("/run/netns/{}: {}", shown, std::strerror(err)));
@@ -191,10 +193,7 @@ Expected<NetworkNamespace> NetworkNamespace::enter(std::string_view name) {
         ::close(target);
         ::close(previous);
         if (err == EPERM) {
-            return fail(ErrorCode::permission_denied,
-                        fmt::format("cannot enter network namespace '{}': needs root "
-                                    "(CAP_SYS_ADMIN)",
-                                    shown));
+            return needs_root();
         }
         if (err == EINVAL) {
             return fail(ErrorCode::invalid_argument,

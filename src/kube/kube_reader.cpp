@@ -16,19 +16,6 @@ using nlohmann::json;
 // parsing so no recursion can grow with it.
 constexpr int k_max_depth = 64;
 
-SourcePosition position_of(std::string_view text, std::size_t byte) {
-    SourcePosition at{1, 1};
-    for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++at.line;
-            at.column = 1;
-        } else {
-            ++at.column;
-        }
-    }
-    return at;
-}
-
 // Offset of the first place nesting exceeds k_max_depth (strings skipped), or npos.
 std::size_t too_deep(std::string_view text) {
     int depth = 0;
@@ -215,7 +202,7 @@ class Reader {
 
 Expected<std::vector<KubePort>> parse_kube_objects(std::string_view text, std::string_view file) {
     if (auto deep = too_deep(text); deep != std::string_view::npos) {
-        const auto at = position_of(text, deep);
+        const auto at = util::line_column(text, deep);
         return fail(ErrorCode::parse_error, fmt::format("{}:{}:{}: nested deeper than {} levels",
                                                         file, at.line, at.column, k_max_depth));
     }
@@ -224,7 +211,7 @@ Expected<std::vector<KubePort>> parse_kube_objects(std::string_view text, std::s
         doc = json::parse(text);
     } catch (const json::parse_error& e) {
         // e.byte is 1-based: the byte after which the error was seen.
-        const auto at = position_of(text, e.byte > 0 ? e.byte - 1 : 0);
+        const auto at = util::line_column(text, e.byte > 0 ? e.byte - 1 : 0);
         std::string what = e.what();
         if (auto colon = what.rfind(": "); colon != std::string::npos) {
             what = what.substr(colon + 2);

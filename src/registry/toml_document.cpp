@@ -63,15 +63,8 @@ struct ScreenProblem {
 };
 std::optional<ScreenProblem> screen_toml(std::string_view text) {
     if (std::size_t bad = util::first_invalid_utf8(text); bad != std::string_view::npos) {
-        auto before = text.substr(0, bad);
-        auto line_start = before.rfind('\n');
-        auto in_line = before.substr(line_start == std::string_view::npos ? 0 : line_start + 1);
-        int column = 1;
-        for (char c : in_line) {
-            column += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-        }
-        int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
-        return ScreenProblem{{line, column}, "the file is not valid UTF-8"};
+        const auto at = util::line_column(text, bad);
+        return ScreenProblem{{at.line, at.column}, "the file is not valid UTF-8"};
     }
     enum class In { code, comment, basic, literal, multi_basic, multi_literal };
     In in = In::code;

@@ -1,5 +1,7 @@
 #include "util/printable.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace harmony::util {
@@ -63,6 +65,20 @@ std::size_t first_invalid_utf8(std::string_view text) {
         i += extra + 1;
     }
     return std::string_view::npos;
+}
+
+LineColumn line_column(std::string_view text, std::size_t offset) {
+    LineColumn at;
+    const std::string_view before = text.substr(0, std::min(offset, text.size()));
+    for (char c : before) {
+        if (c == '\n') {
+            ++at.line;
+            at.column = 1;
+        } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+            ++at.column;  // continuation bytes belong to the code point before them
+        }
+    }
+    return at;
 }
 
 }  // namespace harmony::util

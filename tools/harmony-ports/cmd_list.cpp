@@ -12,10 +12,6 @@
 namespace harmony::cli {
 namespace {
 
-std::string or_dash(const std::string& s) {
-    return s.empty() ? "-" : s;
-}
-
 // Free text in a table cell: one line, cut to `width`.
 std::string cell(std::string_view text, std::size_t width) {
     std::string out;

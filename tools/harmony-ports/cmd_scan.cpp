@@ -17,10 +17,6 @@ Severity severity_of(Verdict v) {
                                                                      : Severity::warning;
 }
 
-std::string or_dash(std::string_view s) {
-    return s.empty() ? "-" : util::printable_text(s, 32);
-}
-
 void print_table(const LiveView& view, const std::string& scope, const std::string& where,
                  const std::string& registry) {
     std::printf("scanned %s %s via %s, judged by %s\n\n", scope.c_str(), where.c_str(),
@@ -30,9 +26,9 @@ void print_table(const LiveView& view, const std::string& scope, const std::stri
     for (const auto& row : view.rows) {
         const std::string verdict(to_string(row.verdict));
         std::printf("%-12s %-5s %-24s %-8s %-16s %-24s %s\n", row.ports.to_string().c_str(),
-                    std::string(to_string(row.protocol)).c_str(), or_dash(row.address).c_str(),
+                    std::string(to_string(row.protocol)).c_str(), or_dash(row.address, 32).c_str(),
                     row.pid == 0 ? "-" : std::to_string(row.pid).c_str(),
-                    or_dash(row.process).c_str(), or_dash(row.service).c_str(),
+                    or_dash(row.process, 32).c_str(), or_dash(row.service, 32).c_str(),
                     row.verdict == Verdict::ok || row.verdict == Verdict::none
                         ? verdict.c_str()
                         : paint(verdict, severity_of(row.verdict)).c_str());

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "util/printable.hpp"
+
 namespace harmony::cli {
 namespace fs = std::filesystem;
 
@@ -91,6 +93,10 @@ int report(const Error& error) {
         rest.remove_prefix(nl + 1);
     }
     return exit_code_for(error.code);
+}
+
+std::string or_dash(std::string_view text, std::size_t limit) {
+    return text.empty() ? std::string("-") : util::printable_text(text, limit);
 }
 
 bool use_color() {

@@ -45,6 +45,9 @@ Expected<Loaded> load_for_reading(const GlobalOptions& global);
 // Prints "harmony-ports: error: LINE" for each line of the message and returns the exit code.
 int report(const Error& error);
 
+// A table cell: "-" for empty text, else the text made printable and cut to `limit` bytes.
+std::string or_dash(std::string_view text, std::size_t limit = 80);
+
 // True when stdout is a terminal and NO_COLOR is unset.
 bool use_color();
 
