@@ -7,6 +7,7 @@ int exit_code_for(ErrorCode code) noexcept {
         case ErrorCode::invalid_argument:
         case ErrorCode::parse_error:
         case ErrorCode::invalid_registry:
+        case ErrorCode::file_not_found:
             return 2;
         case ErrorCode::not_found:
         case ErrorCode::conflict:
@@ -15,6 +16,8 @@ int exit_code_for(ErrorCode code) noexcept {
             return 1;
         case ErrorCode::permission_denied:
         case ErrorCode::io_error:
+        case ErrorCode::untrusted:
+        case ErrorCode::lock_timeout:
             return 3;
     }
     return 3;
@@ -40,6 +43,12 @@ std::string_view to_string(ErrorCode code) noexcept {
             return "permission-denied";
         case ErrorCode::io_error:
             return "io-error";
+        case ErrorCode::file_not_found:
+            return "file-not-found";
+        case ErrorCode::untrusted:
+            return "untrusted";
+        case ErrorCode::lock_timeout:
+            return "lock-timeout";
     }
     return "io-error";
 }

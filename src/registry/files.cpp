@@ -24,7 +24,7 @@ namespace {
 Error os_error(int err, const fs::path& path, std::string_view doing) {
     ErrorCode code = (err == EACCES || err == EPERM || err == EROFS)
                          ? ErrorCode::permission_denied
-                         : (err == ENOENT ? ErrorCode::not_found : ErrorCode::io_error);
+                         : (err == ENOENT ? ErrorCode::file_not_found : ErrorCode::io_error);
     return Error{code, fmt::format("{}: cannot {}: {}", path.string(), doing, std::strerror(err))};
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include <harmony/network/hint.hpp>
+
 namespace harmony::network {
 
 // Stable error codes. Each maps to one CLI exit code (see exit_code_for).
@@ -18,13 +20,18 @@ enum class ErrorCode {
     already_exists,     // init over an existing file without --force     -> exit 1
     permission_denied,  // EACCES/EPERM/EROFS, read-only registry          -> exit 3
     io_error,           // any other OS failure                           -> exit 3
+    file_not_found,     // an input file that must exist does not        -> exit 2
+    untrusted,          // a discovered file owned by someone else        -> exit 3
+    lock_timeout,       // the registry lock stayed held past the timeout -> exit 3
 };
 
 // An error: a stable code plus a one-line message that already names the file,
 // line:column, port and service involved where they exist.
+// `hint`, when set, says what the caller could do about it (the caller words it).
 struct Error {
     ErrorCode code;
     std::string message;
+    Hint hint{};
 };
 
 template <typename T>
@@ -33,6 +40,11 @@ using Expected = std::expected<T, Error>;
 // Builds the unexpected value for `return fail(...)` in functions returning Expected<T>.
 inline std::unexpected<Error> fail(ErrorCode code, std::string message) {
     return std::unexpected<Error>(Error{code, std::move(message)});
+}
+
+// The same, with a remedy for the caller to word.
+inline std::unexpected<Error> fail(ErrorCode code, std::string message, Hint hint) {
+    return std::unexpected<Error>(Error{code, std::move(message), std::move(hint)});
 }
 
 // The process exit code the CLI uses for an error of this code: 1, 2 or 3 (see product contract).

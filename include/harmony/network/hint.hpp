@@ -1,0 +1,31 @@
+// What a caller could do next, as data: the library names the remedy, the caller words it.
+// Library messages speak of files, ports and services only; a CLI turns a Hint into its own
+// flags ("pass --force"), a binding into its own API names.
+#pragma once
+
+#include <string>
+
+namespace harmony::network {
+
+enum class HintKind {
+    none,
+    create_registry,     // no registry exists: create one (subject: the folder searched)
+    overwrite,           // the file exists: allow overwriting it (subject: the file)
+    name_pool,           // the port lies in a reserved pool: ask for it by name (subject: pool)
+    allow_registered,    // only IANA/known-software ports are left: allow them
+    trust_explicitly,    // a discovered file is not trusted: name it explicitly (subject: file)
+    pin_port,            // register the port in use by pinning it (subject: the port)
+    reserve_ephemeral,   // install the kernel reservation export (sysctl)
+    name_registry_file,  // a folder was given where a registry file is wanted (subject: folder)
+    wait_longer,         // a lock was held too long: wait longer or stop its holder
+    show_allocation,     // the change is durable but could not be printed (subject: service)
+};
+
+// A remedy for an Error or a Finding. `subject` is the data it is about (a path, a pool, a
+// port number, a service name); empty when the kind needs none.
+struct Hint {
+    HintKind kind = HintKind::none;
+    std::string subject;
+};
+
+}  // namespace harmony::network
