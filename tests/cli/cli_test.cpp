@@ -180,7 +180,7 @@ TEST_F(Cli, ReadOnlyRegistryIsRefusedAndUnchanged) {
     init();
     ::chmod(registry().c_str(), 0444);
     auto r = expect_unchanged({"allocate", "ntfy"}, 3);
-    EXPECT_TRUE(contains(r.err, "the file is read-only; not changed"));
+    EXPECT_TRUE(contains(r.err, "the file is read-only (mode 0444); not changed"));
     // Reading still works, and an idempotent allocate needs no write.
     EXPECT_EQ(run({"allocate", "ceph-rgw"}).out, "25080\n");
 }

@@ -51,14 +51,14 @@ TEST_F(Files, ReadOnlyFileIsNotChanged) {
     auto r = write_file_atomically(file, "lost\n");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ErrorCode::permission_denied);
-    EXPECT_EQ(r.error().message, file.string() + ": the file is read-only; not changed");
+    EXPECT_EQ(r.error().message, file.string() + ": the file is read-only (mode 0444); not changed");
     EXPECT_EQ(read_file(file).value(), "keep\n");
 }
 
 TEST_F(Files, MissingFileIsNotFound) {
     auto r = read_file(m_dir / "nope.toml");
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code, ErrorCode::not_found);
+    EXPECT_EQ(r.error().code, ErrorCode::file_not_found);
 }
 
 TEST_F(Files, DiscoveryWalksUpLikeGit) {

@@ -73,7 +73,11 @@ std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global) 
         }
         PortRange ports;
         Protocols protocols = Protocols::tcp;
-        auto done = update_registry(global, [&](PortAllocator& allocator) -> Expected<void> {
+        auto store = open_store(global);
+        if (!store) {
+            return report(store.error());
+        }
+        auto done = store->transact([&](PortAllocator& allocator) -> Expected<void> {
             if (o->probe) {
                 // Under the registry lock, so the picture is as fresh as the registry.
                 auto probe = probe_for(allocator.registry().range);

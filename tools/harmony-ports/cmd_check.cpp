@@ -31,9 +31,9 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
                    "also check `kubectl get pods,services -A -o json` output: "
                    "kube-port-unregistered, kube-wrong-workload, nodeport-in-range");
     return [o, &global] {
-        auto where = locate(global);
-        if (!where) {
-            return report(where.error());
+        auto store = open_store(global);
+        if (!store) {
+            return report(store.error());
         }
         // Inside the namespace before anything reads host facts, so policy and live checks
         // agree on whose ephemeral range they judge.
@@ -42,7 +42,7 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
             return report(inside.error());
         }
         Registry registry;
-        auto findings = run_checks(*where, &registry);
+        auto findings = run_checks(*store, &registry);
         if (!findings) {
             return report(findings.error());
         }
@@ -75,7 +75,7 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
         if (o->json) {
             std::fputs(findings_json(*findings).c_str(), stdout);
         } else {
-            std::printf("checked %s\n", where->label.c_str());
+            std::printf("checked %s\n", store->label().c_str());
             print_findings(*findings);
         }
         return count_findings(*findings, Severity::error) > 0 ? 1 : 0;

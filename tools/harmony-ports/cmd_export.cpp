@@ -53,7 +53,7 @@ std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global) {
         }
         auto text = export_registry(
             loaded->registry, o->format,
-            ExportOptions{loaded->where.label, *scope, topology ? &*topology : nullptr});
+            ExportOptions{loaded->label, *scope, topology ? &*topology : nullptr});
         if (!text) {
             return report(text.error());
         }

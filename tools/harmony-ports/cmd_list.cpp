@@ -79,16 +79,14 @@ std::function<int()> setup_list(CLI::App& app, const GlobalOptions& global) {
         if (!loaded) {
             return report(loaded.error());
         }
-        const Location* where = &loaded->where;
-        const Registry* registry = &loaded->registry;
-        Registry r = *registry;
+        Registry r = std::move(loaded->registry);
         canonicalize(r);
         if (!opts->pool.empty() && opts->pool != "default") {
             bool known = std::any_of(r.pools.begin(), r.pools.end(),
                                      [&](const Pool& p) { return p.name == opts->pool; });
             if (!known) {
                 return report(Error{ErrorCode::not_found, fmt::format("{}: no pool named '{}'",
-                                                                      where->label, opts->pool)});
+                                                                      loaded->label, opts->pool)});
             }
         }
         if (opts->json) {
@@ -99,7 +97,7 @@ std::function<int()> setup_list(CLI::App& app, const GlobalOptions& global) {
             std::fputs(render_list_json(r).c_str(), stdout);
             return 0;
         }
-        print_table(r, where->label, opts->pool);
+        print_table(r, loaded->label, opts->pool);
         return 0;
     };
 }
@@ -107,19 +105,19 @@ std::function<int()> setup_list(CLI::App& app, const GlobalOptions& global) {
 std::function<int()> setup_status(CLI::App& app, const GlobalOptions& global) {
     (void)app;
     return [&global] {
-        auto where = locate(global);
-        if (!where) {
-            return report(where.error());
+        auto store = open_store(global);
+        if (!store) {
+            return report(store.error());
         }
         Registry registry;
-        auto findings = run_checks(*where, &registry);
+        auto findings = run_checks(*store, &registry);
         if (!findings) {
             return report(findings.error());
         }
         // The main job shows live conflicts too; a host that cannot be read only loses those.
         auto live = add_host_findings(registry, HostOptions{}, *findings);
         canonicalize(registry);
-        print_table(registry, where->label, "");
+        print_table(registry, store->label(), "");
         std::printf("\n");
         print_findings(*findings);
         if (!live) {

@@ -31,7 +31,11 @@ std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global) {
             options.quarantine_days = o->quarantine_days;
         }
         Released released;
-        auto done = update_registry(global, [&](PortAllocator& allocator) -> Expected<void> {
+        auto store = open_store(global);
+        if (!store) {
+            return report(store.error());
+        }
+        auto done = store->transact([&](PortAllocator& allocator) -> Expected<void> {
             auto r = allocator.release(o->name, options);
             if (!r) {
                 return std::unexpected(r.error());

@@ -75,7 +75,7 @@ std::function<int()> setup_scan(CLI::App& app, const GlobalOptions& global) {
             j["netns"] = o->host.netns.empty() ? nlohmann::ordered_json(nullptr)
                                                : nlohmann::ordered_json(o->host.netns);
             j["source"] = to_string(view->scan.source);
-            j["registry"] = loaded->where.label;
+            j["registry"] = loaded->label;
             j["owners_complete"] = view->scan.owners_unknown == 0;
             j["rows"] = nlohmann::ordered_json::array();
             for (const auto& row : view->rows) {
@@ -110,7 +110,7 @@ std::function<int()> setup_scan(CLI::App& app, const GlobalOptions& global) {
                 o->host.netns.empty()
                     ? std::string("on this host")
                     : fmt::format("in network namespace {}", util::printable_text(o->host.netns));
-            print_table(*view, scope, where, loaded->where.label);
+            print_table(*view, scope, where, loaded->label);
         }
         if (!note.empty()) {
             std::fprintf(stderr, "harmony-ports: note: %s\n", note.c_str());

@@ -12,72 +12,59 @@
 namespace harmony::cli {
 namespace fs = std::filesystem;
 
-std::string explicit_registry_path(const GlobalOptions& global) {
-    if (!global.registry.empty()) {
-        return global.registry;
+namespace {
+
+// Tells the user why the command waits, once, on stderr (stdout stays the command's answer).
+void tell_lock_wait(const fs::path& folder, const LockHolder& holder) {
+    std::string who = holder.pid > 0 ? fmt::format("pid {}", holder.pid) : "another process";
+    if (!holder.command.empty()) {
+        who += fmt::format(" ({})", holder.command);
     }
-    const char* env = std::getenv("HARMONY_PORTS_REGISTRY");
-    return env != nullptr ? std::string(env) : std::string{};
+    std::fprintf(stderr, "harmony-ports: waiting for the registry lock on %s, held by %s\n",
+                 util::printable_text(folder.native(), 4096).c_str(), who.c_str());
 }
 
-Expected<Location> locate(const GlobalOptions& global) {
-    const std::string explicit_path = explicit_registry_path(global);
-    if (!explicit_path.empty()) {
-        fs::path path(explicit_path);
-        std::error_code ec;
-        if (fs::is_directory(path, ec)) {
-            return fail(ErrorCode::invalid_argument,
-                        fmt::format("{}: is a folder; name the registry file inside it "
-                                    "(e.g. {}/{})",
-                                    explicit_path, explicit_path, k_registry_file));
+}  // namespace
+
+Expected<StoreOptions> store_options(const GlobalOptions& global) {
+    StoreOptions options;
+    options.registry =
+        global.registry.empty() ? registry_path_from_environment() : fs::path(global.registry);
+    if (!global.lock_timeout.empty()) {
+        auto timeout = parse_lock_timeout(global.lock_timeout, "lock timeout");
+        if (!timeout) {
+            return std::unexpected(timeout.error());
         }
-        return Location{paths_for(path), path.string()};
-    }
-    std::error_code ec;
-    auto cwd = fs::current_path(ec);
-    if (ec) {
-        return fail(ErrorCode::io_error,
-                    fmt::format("cannot read the working folder: {}", ec.message()));
-    }
-    if (auto found = discover_registry(cwd)) {
-        if (auto all = registry_files_in(found->parent_path()); all.size() > 1) {
-            return fail(ErrorCode::invalid_argument,
-                        fmt::format("both {} and {} exist; keep one registry per folder",
-                                    all[0].string(), all[1].string()));
+        options.lock.timeout = *timeout;
+    } else {
+        auto timeout = lock_timeout_from_environment();
+        if (!timeout) {
+            return std::unexpected(timeout.error());
         }
-        return Location{paths_for(*found), found->string()};
+        options.lock.timeout = timeout->value_or(k_default_lock_timeout);
     }
-    // No registry anywhere above: the embedded table, on harmony.toml's range if there is one.
-    if (auto config = discover_config(cwd)) {
-        auto text = read_file(*config);
-        if (!text) {
-            return std::unexpected(text.error());
-        }
-        auto range = parse_harmony_config(*text, config->string());
-        if (!range) {
-            return std::unexpected(range.error());
-        }
-        return Location{
-            std::nullopt,
-            fmt::format("embedded ADR-014 default on the range of {}", config->string()), *range};
+    options.lock.on_wait = tell_lock_wait;
+    return options;
+}
+
+Expected<FileRegistryStore> open_store(const GlobalOptions& global) {
+    auto options = store_options(global);
+    if (!options) {
+        return std::unexpected(options.error());
     }
-    return Location{std::nullopt, "embedded ADR-014 default"};
+    return FileRegistryStore::open(*options);
 }
 
 Expected<Loaded> load_for_reading(const GlobalOptions& global) {
-    auto where = locate(global);
-    if (!where) {
-        return std::unexpected(where.error());
+    auto store = open_store(global);
+    if (!store) {
+        return std::unexpected(store.error());
     }
-    if (!where->paths) {
-        Registry registry = adr014_default_registry(where->default_range);
-        return Loaded{std::move(*where), std::move(registry)};
-    }
-    auto registry = load_registry(*where->paths);
+    auto registry = store->read();
     if (!registry) {
         return std::unexpected(registry.error());
     }
-    return Loaded{std::move(*where), std::move(*registry)};
+    return Loaded{store->label(), std::move(*registry)};
 }
 
 int report(const Error& error) {
@@ -155,23 +142,15 @@ std::string findings_json(const std::vector<Finding>& findings) {
     return out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
-Expected<std::vector<Finding>> run_checks(const Location& where, Registry* loaded) {
-    Registry registry;
-    std::vector<Finding> problems;
-    if (where.paths) {
-        auto lenient = load_registry_lenient(*where.paths);
-        if (!lenient) {
-            return std::unexpected(lenient.error());
-        }
-        registry = std::move(lenient->registry);
-        problems = std::move(lenient->problems);
-    } else {
-        registry = adr014_default_registry(where.default_range);
+Expected<std::vector<Finding>> run_checks(RegistryStore& store, Registry* loaded) {
+    auto lenient = store.read_lenient();
+    if (!lenient) {
+        return std::unexpected(lenient.error());
     }
-    auto findings = check_policy(registry, read_host_facts());
-    findings.insert(findings.begin(), problems.begin(), problems.end());
+    auto findings = check_policy(lenient->registry, read_host_facts());
+    findings.insert(findings.begin(), lenient->problems.begin(), lenient->problems.end());
     if (loaded != nullptr) {
-        *loaded = std::move(registry);
+        *loaded = std::move(lenient->registry);
     }
     return findings;
 }
@@ -186,46 +165,3 @@ Expected<void> emit(const std::string& text, const std::string& path) {
 
 }  // namespace harmony::cli
 
-namespace harmony::cli {
-
-Expected<void> update_registry(const GlobalOptions& global,
-                               const std::function<Expected<void>(PortAllocator&)>& change) {
-    auto where = locate(global);
-    if (!where) {
-        return std::unexpected(where.error());
-    }
-    if (!where->paths) {
-        return fail(ErrorCode::not_found,
-                    fmt::format("no {} found in {} or any folder above it; run `harmony-ports "
-                                "init` to create one",
-                                k_registry_file, fs::current_path().string()));
-    }
-    const RegistryPaths& paths = *where->paths;
-    auto lock = RegistryLock::acquire(paths.registry.parent_path());
-    if (!lock) {
-        return std::unexpected(lock.error());
-    }
-    // Under the lock, temporaries beside the registry belong to writers that died mid-write.
-    remove_stale_temporaries(paths.registry);
-    // Read under the lock so no concurrent writer's entry can be lost.
-    auto registry = load_registry(paths);
-    if (!registry) {
-        return std::unexpected(registry.error());
-    }
-    PortAllocator allocator(std::move(*registry));
-    allocator.prune_expired(
-        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
-    // Dropping expired quarantine alone is not worth a write: it rides along with a change.
-    const auto before = allocator.revision();
-    if (auto changed = change(allocator); !changed) {
-        // Name the registry the request was made against, as every other message does.
-        return fail(changed.error().code, paths.registry.string() + ": " + changed.error().message);
-    }
-    if (allocator.revision() == before) {
-        return {};  // nothing changed: no write, so an idempotent call works on read-only files
-    }
-    return write_file_atomically(
-        paths.registry, render_registry(allocator.registry(), format_for_path(paths.registry)));
-}
-
-}  // namespace harmony::cli

@@ -10,6 +10,7 @@
 #include <harmony/network/policy.hpp>
 #include <harmony/network/registry.hpp>
 #include <harmony/network/registry_file.hpp>
+#include <harmony/network/registry_store.hpp>
 
 namespace harmony::cli {
 
@@ -17,27 +18,21 @@ using namespace harmony::network;
 
 // Global options, filled by CLI11 before a sub-command runs.
 struct GlobalOptions {
-    std::string registry;  // --registry PATH
+    std::string registry;      // --registry PATH
+    std::string lock_timeout;  // --lock-timeout SECONDS (text: the library reads it as decimal)
 };
 
-// Where the registry lives and whether it exists; `embedded` when none was found.
-struct Location {
-    std::optional<RegistryPaths> paths;        // nullopt: no file; use the embedded default
-    std::string label;                         // file path or "embedded ADR-014 default"
-    PortRange default_range = k_adr014_range;  // without a registry: harmony.toml's, if any
-};
+// The store options the global options and the environment ask for: --registry, else
+// HARMONY_PORTS_REGISTRY, else discovery; --lock-timeout, else HARMONY_PORTS_LOCK_TIMEOUT, else
+// 30 s, with one line on stderr once the lock has been waited for about a second.
+Expected<StoreOptions> store_options(const GlobalOptions& global);
 
-// --registry, else HARMONY_PORTS_REGISTRY, else "" (then discovery decides).
-std::string explicit_registry_path(const GlobalOptions& global);
+// The registry store those options find.
+Expected<FileRegistryStore> open_store(const GlobalOptions& global);
 
-// Resolves --registry, then HARMONY_PORTS_REGISTRY, then discovery from the working folder.
-// `for_write`: an explicit path need not exist (init creates it).
-Expected<Location> locate(const GlobalOptions& global);
-
-// The registry to read, and where it came from: the located file's (validated) or the
-// embedded ADR-014 default.
+// The registry to read (validated, or the embedded ADR-014 default) and where it came from.
 struct Loaded {
-    Location where;
+    std::string label;
     Registry registry;
 };
 Expected<Loaded> load_for_reading(const GlobalOptions& global);
@@ -60,24 +55,11 @@ void print_findings(const std::vector<Finding>& findings);
 // The `check --json` document.
 std::string findings_json(const std::vector<Finding>& findings);
 
-// Runs policy + registry checks on what `where` points at; lenient, so conflicts are findings.
-Expected<std::vector<Finding>> run_checks(const Location& where, Registry* loaded = nullptr);
+// Runs policy + registry checks on the store's registry; lenient, so conflicts are findings.
+Expected<std::vector<Finding>> run_checks(RegistryStore& store, Registry* loaded = nullptr);
 
 // Writes `text` to stdout, or atomically to `path` when given.
 Expected<void> emit(const std::string& text, const std::string& path);
 
 }  // namespace harmony::cli
 
-#include <functional>
-
-#include <harmony/network/allocator.hpp>
-
-namespace harmony::cli {
-
-// Locks the registry's folder, loads the registry, lets `change` modify it through an
-// allocator, and writes it back atomically if the text changed: the whole read-modify-write
-// of `allocate`/`release`. Without a registry file: not_found telling to run init.
-Expected<void> update_registry(const GlobalOptions& global,
-                               const std::function<Expected<void>(PortAllocator&)>& change);
-
-}  // namespace harmony::cli

@@ -31,7 +31,7 @@ const std::vector<Command>& command_table() {
 std::string first_command_word(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
-        if (arg == "--registry") {
+        if (arg == "--registry" || arg == "--lock-timeout") {
             ++i;
             continue;
         }
@@ -52,6 +52,9 @@ int run(int argc, char** argv) {
     app.add_option("--registry", global.registry,
                    "registry file (default: $HARMONY_PORTS_REGISTRY, else found by walking up "
                    "from the working folder)");
+    app.add_option("--lock-timeout", global.lock_timeout,
+                   "seconds to wait for a registry lock another process holds (default: "
+                   "$HARMONY_PORTS_LOCK_TIMEOUT, else 30)");
     app.require_subcommand(0, 1);
     app.fallthrough();
 

@@ -1,4 +1,4 @@
-// Registry files on disk: discovery, loading with validation, canonical writing, locking.
+// Registry files on disk: names, discovery, loading with validation, canonical rendering.
 #pragma once
 
 #include <filesystem>
@@ -7,8 +7,10 @@
 #include <vector>
 
 #include <harmony/network/error.hpp>
+#include <harmony/network/file_io.hpp>
 #include <harmony/network/policy.hpp>
 #include <harmony/network/registry.hpp>
+#include <harmony/network/registry_lock.hpp>
 
 namespace harmony::network {
 
@@ -28,6 +30,9 @@ std::optional<std::filesystem::path> discover_registry(const std::filesystem::pa
 
 // Walks up from `start` for harmony.toml alone (used when no registry exists anywhere above).
 std::optional<std::filesystem::path> discover_config(const std::filesystem::path& start);
+
+// True for the three names discovery looks for (harmony.network.ports.{toml,yaml,yml}).
+bool is_registry_file_name(std::string_view name);
 
 // The registry files (toml, yaml, yml) that exist in `folder`: more than one is ambiguous.
 std::vector<std::filesystem::path> registry_files_in(const std::filesystem::path& folder);
@@ -65,7 +70,8 @@ struct RegistryPaths {
     std::filesystem::path config;    // harmony.toml beside it
 };
 
-// Paths for an explicit registry file path.
+// Paths for an explicit registry file path: harmony.toml is read from the folder the path
+// names (a linked registry still takes its range from the folder it is linked into).
 RegistryPaths paths_for(const std::filesystem::path& registry);
 
 // Reads harmony.toml (if present; else the ADR-014 range) and the registry at `paths`.
@@ -73,33 +79,8 @@ RegistryPaths paths_for(const std::filesystem::path& registry);
 Expected<Registry> load_registry(const RegistryPaths& paths);
 Expected<LenientLoad> load_registry_lenient(const RegistryPaths& paths);
 
-// Holds an exclusive advisory lock (flock) on the registry's folder; released on destruction.
-class RegistryLock {
-  public:
-    // Blocks until the lock is held. Errors: io_error / permission_denied.
-    static Expected<RegistryLock> acquire(const std::filesystem::path& folder);
-    RegistryLock(RegistryLock&& other) noexcept;
-    RegistryLock& operator=(RegistryLock&& other) noexcept;
-    RegistryLock(const RegistryLock&) = delete;
-    RegistryLock& operator=(const RegistryLock&) = delete;
-    ~RegistryLock();
-
-  private:
-    explicit RegistryLock(int fd) : m_fd(fd) {}
-    int m_fd = -1;
-};
-
-// Writes `text` to `path` atomically: temporary file in the same folder, fsync, rename,
-// fsync of the folder; keeps the old file's mode. Refuses (permission_denied) a file with no
-// write permission bits, so a read-only registry stays byte-for-byte unchanged.
-Expected<void> write_file_atomically(const std::filesystem::path& path, std::string_view text);
-
-// Removes temporary files that write_file_atomically left beside `path` when its process died
-// mid-write. Call only while holding the RegistryLock: then no live writer owns one.
-// Returns how many were removed.
-std::size_t remove_stale_temporaries(const std::filesystem::path& path);
-
-// Reads a whole file. Errors: io_error / permission_denied / not_found.
-Expected<std::string> read_file(const std::filesystem::path& path);
+// Reads harmony.toml at `path` for its orchestrator range: nullopt when the file does not
+// exist. Errors: the file's read and parse errors.
+Expected<std::optional<PortRange>> read_harmony_config(const std::filesystem::path& path);
 
 }  // namespace harmony::network
