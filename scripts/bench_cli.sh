@@ -35,7 +35,7 @@ PER_PROC=25
 SEED_ENTRIES=1000
 RANGE=20000-29999
 
-for tool in hyperfine flock port-for; do
+for tool in hyperfine flock port-for cc; do
     command -v "$tool" >/dev/null || { echo "bench_cli.sh: $tool is not installed" >&2; exit 2; }
 done
 # The interpreter /usr/bin/port-for runs under (its shebang), so the launcher starts the same.
@@ -51,6 +51,10 @@ if [[ -n ${BENCH_TMPFS_DIR-/dev/shm} && -d ${BENCH_TMPFS_DIR:-/dev/shm} &&
 fi
 cleanup() { rm -rf "$WORK_DISK" ${WORK_MEM:+"$WORK_MEM"}; }
 trap cleanup EXIT
+
+# The floor: a static C program that only writes the bytes, fsyncs, renames, fsyncs the folder.
+FLOOR=$WORK_DISK/floor_write
+cc -O2 -static -o "$FLOOR" bench/floor_write.c
 
 export HOME=$WORK_DISK/home XDG_CONFIG_HOME=$WORK_DISK/home/.config
 mkdir -p "$XDG_CONFIG_HOME"
@@ -125,7 +129,14 @@ single() {  # LABEL DIR
     say ""
     say "== single allocate, store on $label ($(df --output=fstype "$dir" | tail -1)): $RUNS runs each =="
     export PORT_FOR_CONF=$dir/pf/port-for.conf
+    # The floor writes exactly the bytes harmony-ports writes: its result, taken once, untimed.
+    cp "$dir/hp/base.toml" "$dir/hp/harmony.network.ports.toml"
+    "$HP" --registry "$dir/hp/harmony.network.ports.toml" allocate new-service >/dev/null
+    cp "$dir/hp/harmony.network.ports.toml" "$dir/hp/expected.toml"
     hyperfine -N --style basic --warmup 3 --runs "$RUNS" --export-json "$dir/single.json" \
+        --command-name floor \
+        --prepare "cp $dir/hp/base.toml $dir/hp/floor.toml" \
+        "$FLOOR $dir/hp/expected.toml $dir/hp/floor.toml" \
         --command-name harmony-ports \
         --prepare "cp $dir/hp/base.toml $dir/hp/harmony.network.ports.toml" \
         "$HP --registry $dir/hp/harmony.network.ports.toml allocate new-service" \
@@ -136,6 +147,7 @@ single() {  # LABEL DIR
     # The last run really added the name: 1,001 entries in both stores.
     [[ $(count_hp "$dir/hp/harmony.network.ports.toml") == $((SEED_ENTRIES + 1)) ]] || { say "harmony-ports did not add the name"; exit 1; }
     [[ $(count_pf "$dir/pf/port-for.conf") == $((SEED_ENTRIES + 1)) ]] || { say "port-for did not add the name"; exit 1; }
+    cmp -s "$dir/hp/floor.toml" "$dir/hp/harmony.network.ports.toml" || { say "the floor wrote other bytes"; exit 1; }
     SINGLE_ARGS+=("$label" "$dir/single.json")
 }
 single disk "$WORK_DISK/single"
@@ -258,12 +270,12 @@ echo
 import glob, json, os, statistics, sys
 conc_dir, rest = sys.argv[1], sys.argv[2:]
 print("Single allocate of a new name into a 1,000-entry store (hyperfine median, ms)")
-print(f"{'store on':<10} {'harmony-ports':>14} {'port-for':>10} {'port-for/harmony-ports':>24}")
+print(f"{'store on':<10} {'floor':>9} {'harmony-ports':>14} {'port-for':>10} {'port-for/harmony-ports':>24} {'harmony-ports/floor':>20}")
 for label, path in zip(rest[0::2], rest[1::2]):
     r = {x["command"]: x for x in json.load(open(path))["results"]}
-    hp, pf = r["harmony-ports"], r["port-for"]
-    print(f"{label:<10} {hp['median']*1e3:>11.1f} ms {pf['median']*1e3:>7.1f} ms"
-          f" {pf['median']/hp['median']:>23.2f}x"
+    hp, pf, fl = r["harmony-ports"], r["port-for"], r["floor"]
+    print(f"{label:<10} {fl['median']*1e3:>6.2f} ms {hp['median']*1e3:>11.2f} ms {pf['median']*1e3:>7.1f} ms"
+          f" {pf['median']/hp['median']:>23.2f}x {hp['median']/fl['median']:>19.2f}x"
           f"   (means {hp['mean']*1e3:.1f}±{hp['stddev']*1e3:.1f} / {pf['mean']*1e3:.1f}±{pf['stddev']*1e3:.1f} ms,"
           f" {len(hp['times'])} runs each)")
 print()
