@@ -1,9 +1,9 @@
 // `init`: write harmony.toml and the registry (ADR-014 table unless --empty).
-#include <cstdio>
-
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "output.hpp"
+#include "util/printable.hpp"
 
 namespace harmony::cli {
 namespace fs = std::filesystem;
@@ -86,12 +86,13 @@ std::function<int()> setup_init(CLI::App& app, const GlobalOptions& global) {
                 return report(ok.error());
             }
         }
-        std::printf("wrote %s (%zu pools, %zu allocations)%s\n", paths.registry.string().c_str(),
-                    registry.pools.size(), registry.allocations.size(),
-                    write_config ? fmt::format(" and {} (range {})", paths.config.string(),
-                                               range.to_string())
-                                       .c_str()
-                                 : "");
+        print_out("wrote {} ({} pools, {} allocations){}\n",
+                  util::terminal_safe(paths.registry.string()), registry.pools.size(),
+                  registry.allocations.size(),
+                  write_config
+                      ? fmt::format(" and {} (range {})",
+                                    util::terminal_safe(paths.config.string()), range.to_string())
+                      : std::string());
         return 0;
     };
 }
