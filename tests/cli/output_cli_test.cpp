@@ -256,7 +256,7 @@ class HostileText : public Output {
         write_text(registry(),
                    "schema_version = 1\n\n"
                    "[[allocation]]\nname = \"web\"\nport = 25100\n"
-                   "owner = \"\\u001b[31mred team\"\nnotes = \"ok\\rFAKE \\u202eevil\"\n\n"
+                   "owner = \"\\u001b[31mred team!\"\nnotes = \"ok\\rFAKE \\u202eevil\"\n\n"
                    "[[allocation]]\nname = \"api\"\nport = 25101\n"
                    "owner = \"abcdefghijkl\\u20ac\\u20ac\\u20ac\\u20ac\\u20ac\"\n"
                    "notes = \"Zo\\u00eb \\u0085 \\u2066x\\u2069\"\n");
@@ -268,14 +268,14 @@ TEST_F(HostileText, ListEscapesControlsAndCutsAtCharacters) {
     auto r = run({"list"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_FALSE(has_raw_control(r.out)) << r.out;
-    EXPECT_TRUE(contains(r.out, "\\x1b[31mred ...")) << r.out;
+    EXPECT_TRUE(contains(r.out, "\\x1b[31mred t...")) << r.out;
     EXPECT_TRUE(contains(r.out, "ok\\x0dFAKE \\u{202e}evil")) << r.out;
     EXPECT_TRUE(contains(r.out, "abcdefghijkl\xe2\x82\xac...")) << r.out;  // whole € kept
     EXPECT_TRUE(contains(r.out, "Zo\xc3\xab \\u{0085} \\u{2066}x\\u{2069}")) << r.out;
-    // JSON keeps the data as it is, JSON-escaped.
+    // JSON keeps the data as it is, JSON-escaped: no raw control byte either.
     auto json = run({"list", "--json"});
-    EXPECT_FALSE(has_raw_control(json.out)) << json.out;
-    EXPECT_EQ(nlohmann::json::parse(json.out)["allocations"][0]["owner"], "\x1b[31mred team");
+    EXPECT_EQ(json.out.find_first_of("\x1b\r"), std::string::npos) << json.out;
+    EXPECT_EQ(nlohmann::json::parse(json.out)["allocations"][0]["owner"], "\x1b[31mred team!");
 }
 
 TEST_F(HostileText, DefaultViewAndCheckShowNoRawControl) {
@@ -283,7 +283,7 @@ TEST_F(HostileText, DefaultViewAndCheckShowNoRawControl) {
     auto status = harmony_ports_in_fresh_netns({}, m_dir.path());
     EXPECT_EQ(status.exit_code, 0) << status.err;
     EXPECT_FALSE(has_raw_control(status.out + status.err)) << status.out;
-    EXPECT_TRUE(contains(status.out, "\\x1b[31mred ..."));
+    EXPECT_TRUE(contains(status.out, "\\x1b[31mred t..."));
     auto check = run({"check"});
     EXPECT_FALSE(has_raw_control(check.out + check.err)) << check.out;
 }
@@ -293,11 +293,13 @@ TEST_F(HostileText, NamesFromABrokenRegistryAreEscapedInTablesAndMessages) {
     write_text(registry(),
                "[[allocation]]\nname = \"\\u001b]0;owned\\u0007\"\nport = 25100\n"
                "[[allocation]]\nname = \"x\\u202e\"\nport = 25100\n");
-    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-             {"list"}, {"check"}, {"check", "--json"}, {"allocate", "web"}, {}}) {
+    for (const std::vector<std::string>& args :
+         std::vector<std::vector<std::string>>{{"list"}, {"check"}, {"allocate", "web"}, {}}) {
         auto r = run(args);
         EXPECT_FALSE(has_raw_control(r.out + r.err)) << r.out << r.err;
     }
+    auto json = run({"check", "--json"});
+    EXPECT_EQ(json.out.find_first_of("\x1b\x07"), std::string::npos) << json.out;
 }
 
 TEST_F(HostileText, APathWithControlsReachesStandardErrorEscaped) {
