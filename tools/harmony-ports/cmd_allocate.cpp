@@ -20,8 +20,9 @@ std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global) 
     app.add_option("name", o->name, "service name (a-z 0-9 - ., 1-63 characters)")->required();
     app.add_option("--pool", o->pool, "named pool to allocate from (default: the default pool)");
     app.add_option("--protocol", o->protocol, "tcp (default), udp or tcp+udp");
-    app.add_option("--count", o->count, "allocate a contiguous block of this many ports");
-    app.add_option("--port", o->port, "pin this port (first port of a block)");
+    app.add_option("--count", o->count, "allocate a contiguous block of this many ports (decimal)")
+        ->type_name("K");
+    app.add_option("--port", o->port, "pin this port (first port of a block)")->type_name("N");
     app.add_option("--owner", o->owner, "who owns the service (free text)");
     app.add_option("--notes", o->notes, "notes (free text)");
     app.add_option("--process", o->process, "expected process name (comm) listening on it");

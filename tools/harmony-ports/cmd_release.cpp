@@ -18,7 +18,8 @@ std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global) {
     app.add_option("name", o->name, "service name to release")->required();
     app.add_option("--quarantine-days", o->quarantine_days,
                    "keep its ports from other names this long (default: the registry's "
-                   "quarantine_days, 30)");
+                   "quarantine_days, 30)")
+        ->type_name("D");
     app.add_flag("--json", o->json, "print the released entry as JSON");
     return [o, &app, &global] {
         ReleaseOptions options;
