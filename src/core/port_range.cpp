@@ -1,8 +1,10 @@
 #include <harmony/network/port_range.hpp>
 
-#include <charconv>
-
 #include <fmt/format.h>
+
+#include <harmony/network/number.hpp>
+
+#include "util/printable.hpp"
 
 namespace harmony::network {
 namespace {
@@ -17,25 +19,27 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// Parses one port number; `whole` is the full text, quoted in messages.
+// Parses one port number (decimal, leading zeros allowed); `whole` is the full text, quoted in
+// messages.
 Expected<Port> parse_port(std::string_view part, std::string_view whole) {
     part = trim(part);
     if (part.empty()) {
         return fail(ErrorCode::invalid_argument,
-                    fmt::format("invalid port range '{}': expected PORT or FIRST-LAST", whole));
+                    fmt::format("invalid port range '{}': expected PORT or FIRST-LAST",
+                                util::printable_text(whole)));
     }
-    unsigned long value = 0;
-    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
-    if (ec == std::errc::result_out_of_range ||
-        (ec == std::errc{} && end == part.data() + part.size() && value > 65535)) {
+    const auto value = decimal_value(part);
+    if (value && *value <= 65535) {
+        return static_cast<Port>(*value);
+    }
+    const std::string shown = util::printable_text(whole);
+    if (part.find_first_not_of("0123456789") == std::string_view::npos) {
         return fail(ErrorCode::invalid_argument,
-                    fmt::format("invalid port range '{}': {} is above 65535", whole, part));
+                    fmt::format("invalid port range '{}': {} is above 65535", shown, part));
     }
-    if (ec != std::errc{} || end != part.data() + part.size()) {
-        return fail(ErrorCode::invalid_argument,
-                    fmt::format("invalid port range '{}': '{}' is not a port number", whole, part));
-    }
-    return static_cast<Port>(value);
+    return fail(ErrorCode::invalid_argument,
+                fmt::format("invalid port range '{}': '{}' is not a port number", shown,
+                            util::printable_text(part)));
 }
 
 }  // namespace
@@ -61,7 +65,7 @@ Expected<PortRange> PortRange::parse(std::string_view text) {
     if (*first > *last) {
         return fail(ErrorCode::invalid_argument,
                     fmt::format("invalid port range '{}': first port {} is above last port {}",
-                                text, *first, *last));
+                                util::printable_text(text), *first, *last));
     }
     return PortRange{*first, *last};
 }

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include <harmony/network/file_io.hpp>
+#include <harmony/network/number.hpp>
 
 #include "registry/os_error.hpp"
 #include "util/fd.hpp"
@@ -131,15 +132,11 @@ Expected<bool> try_lock(int fd, const fs::path& dir) {
 
 Expected<std::chrono::milliseconds> parse_lock_timeout(std::string_view text,
                                                        std::string_view what) {
-    unsigned seconds = 0;
-    // Decimal digits only: "010" is ten, "0x10" and "+5" are refused.
-    const bool digits = !text.empty() && text.find_first_not_of("0123456789") == text.npos;
-    if (!digits || !parse_number(text, seconds) || seconds > 86'400) {
-        return fail(ErrorCode::invalid_argument,
-                    fmt::format("invalid {} '{}': expected whole seconds, 0-86400", what,
-                                util::printable_text(text)));
+    auto seconds = parse_decimal(text, what, 0, k_max_lock_timeout_seconds);
+    if (!seconds) {
+        return std::unexpected(seconds.error());
     }
-    return std::chrono::milliseconds(std::chrono::seconds(seconds));
+    return std::chrono::milliseconds(std::chrono::seconds(*seconds));
 }
 
 int find_flock_holder(std::string_view proc_locks, unsigned major, unsigned minor,

@@ -34,7 +34,11 @@ DocNode convert(const toml::node& node) {
     } else if (const auto* s = node.as_string()) {
         out.kind = DocNode::Kind::string;
         out.text = s->get();
-    } else if (const auto* i = node.as_integer()) {
+    } else if (const auto* i = node.as_integer(); i && i->flags() != toml::value_flags::none) {
+        // 0x.., 0o.., 0b..: every number a person writes here is read as decimal.
+        out.kind = DocNode::Kind::other;
+        out.text = "a hexadecimal, octal or binary integer (numbers are decimal)";
+    } else if (i != nullptr) {
         out.kind = DocNode::Kind::integer;
         out.integer = i->get();
     } else if (const auto* b = node.as_boolean()) {

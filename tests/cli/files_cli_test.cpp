@@ -313,7 +313,7 @@ TEST_F(FilesCli, LockTimeoutsAreDecimal) {
     auto hex = run({"--lock-timeout", "0x10", "allocate", "ntfy"});
     EXPECT_EQ(hex.exit_code, 2) << hex.err;
     EXPECT_EQ(hex.err,
-              "harmony-ports: error: invalid lock timeout '0x10': expected whole seconds, "
+              "harmony-ports: error: invalid lock timeout '0x10': expected a decimal number "
               "0-86400\n");
     auto env = run({"allocate", "ntfy"}, dir(), {{"HARMONY_PORTS_LOCK_TIMEOUT", "5s"}});
     EXPECT_EQ(env.exit_code, 2) << env.err;

@@ -269,7 +269,7 @@ TEST(LockTimeout, IsDecimalSecondsOnly) {
         EXPECT_EQ(r.error().code, ErrorCode::invalid_argument);
     }
     EXPECT_EQ(parse_lock_timeout("0x10", "lock timeout").error().message,
-              "invalid lock timeout '0x10': expected whole seconds, 0-86400");
+              "invalid lock timeout '0x10': expected a decimal number 0-86400");
 }
 
 TEST(ProcLocks, FindsTheWriterOfTheFileAndSkipsWaiters) {

@@ -1,29 +1,28 @@
 // `allocate NAME`: place a service by the deterministic rule; print only its port(s).
-#include <cstdio>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <harmony/network/number.hpp>
 #include <harmony/network/service_name.hpp>
 
 #include "commands.hpp"
 #include "live.hpp"
+#include "output.hpp"
 
 namespace harmony::cli {
 
 std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global) {
     struct Options {
         std::string name, pool, protocol, owner, notes, process;
-        int count = 0;
-        int port = -1;
+        std::string count, port;  // text: read as decimal by parse_decimal, not by CLI11
         bool probe = false, allow_registered = false, json = false;
     };
     auto o = std::make_shared<Options>();
     app.add_option("name", o->name, "service name (a-z 0-9 - ., 1-63 characters)")->required();
     app.add_option("--pool", o->pool, "named pool to allocate from (default: the default pool)");
     app.add_option("--protocol", o->protocol, "tcp (default), udp or tcp+udp");
-    app.add_option("--count", o->count, "allocate a contiguous block of this many ports");
-    app.add_option("--port", o->port, "pin this port (first port of a block)");
+    app.add_option("--count", o->count, "allocate a contiguous block of this many ports (decimal)")
+        ->type_name("K");
+    app.add_option("--port", o->port, "pin this port (first port of a block)")->type_name("N");
     app.add_option("--owner", o->owner, "who owns the service (free text)");
     app.add_option("--notes", o->notes, "notes (free text)");
     app.add_option("--process", o->process, "expected process name (comm) listening on it");
@@ -43,18 +42,18 @@ std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global) 
             options.protocols = *p;
         }
         if (app.count("--count") > 0) {
-            if (o->count < 1 || o->count > 65535) {
-                return report(Error{ErrorCode::invalid_argument,
-                                    fmt::format("invalid --count {}: must be 1-65535", o->count)});
+            auto count = parse_decimal(o->count, "count", 1, 65535);
+            if (!count) {
+                return report(count.error());
             }
-            options.count = static_cast<std::uint16_t>(o->count);
+            options.count = static_cast<std::uint16_t>(*count);
         }
         if (app.count("--port") > 0) {
-            if (o->port < 0 || o->port > 65535) {
-                return report(Error{ErrorCode::invalid_argument,
-                                    fmt::format("invalid --port {}: must be 0-65535", o->port)});
+            auto port = parse_decimal(o->port, "port", 0, 65535);
+            if (!port) {
+                return report(port.error());
             }
-            options.port = static_cast<Port>(o->port);
+            options.port = static_cast<Port>(*port);
         }
         for (auto [flag, value, into] : {std::tuple{"--owner", &o->owner, &options.owner},
                                          std::tuple{"--notes", &o->notes, &options.notes}}) {
@@ -97,15 +96,16 @@ std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global) 
         if (!done) {
             return report(done.error());
         }
-        // Printed only after the registry is durable on disk.
+        // Printed only after the registry is durable on disk; if printing fails, say so.
+        note_durable_change(Hint{HintKind::show_allocation, o->name});
         if (o->json) {
             nlohmann::ordered_json j{{"name", o->name},
                                      {"first", ports.first},
                                      {"last", ports.last},
                                      {"protocols", protocol_list(protocols)}};
-            std::printf("%s\n", j.dump().c_str());
+            write_out(j.dump() + "\n");
         } else {
-            std::printf("%s\n", ports.to_string().c_str());
+            write_out(ports.to_string() + "\n");
         }
         return 0;
     };

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "live.hpp"
 #include "topology_file.hpp"
+#include "util/printable.hpp"
 
 namespace harmony::cli {
 
@@ -75,7 +76,7 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
         if (o->json) {
             std::fputs(findings_json(*findings).c_str(), stdout);
         } else {
-            std::printf("checked %s\n", store->label().c_str());
+            std::printf("checked %s\n", util::terminal_safe(store->label()).c_str());
             print_findings(*findings);
         }
         return count_findings(*findings, Severity::error) > 0 ? 1 : 0;

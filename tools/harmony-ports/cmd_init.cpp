@@ -1,9 +1,9 @@
 // `init`: write harmony.toml and the registry (ADR-014 table unless --empty).
-#include <cstdio>
-
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "output.hpp"
+#include "util/printable.hpp"
 
 namespace harmony::cli {
 namespace fs = std::filesystem;
@@ -45,16 +45,16 @@ std::function<int()> setup_init(CLI::App& app, const GlobalOptions& global) {
             return report(done.error());
         }
         for (const auto& old : done->removed) {
-            std::printf("removed %s\n", old.string().c_str());
+            print_out("removed {}\n", util::terminal_safe(old.string()));
         }
-        std::printf("wrote %s (%zu pools, %zu allocations)%s\n",
-                    done->paths.registry.string().c_str(), done->registry.pools.size(),
-                    done->registry.allocations.size(),
-                    done->wrote_config ? fmt::format(" and {} (range {})",
-                                                     done->paths.config.string(),
-                                                     done->registry.range.to_string())
-                                             .c_str()
-                                       : "");
+        print_out("wrote {} ({} pools, {} allocations){}\n",
+                  util::terminal_safe(done->paths.registry.string()), done->registry.pools.size(),
+                  done->registry.allocations.size(),
+                  done->wrote_config
+                      ? fmt::format(" and {} (range {})",
+                                    util::terminal_safe(done->paths.config.string()),
+                                    done->registry.range.to_string())
+                      : std::string());
         return 0;
     };
 }

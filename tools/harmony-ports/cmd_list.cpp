@@ -1,66 +1,68 @@
 // `list` and the default view (`harmony-ports` alone): allocations, policy findings and
 // live conflicts on this host.
-#include <cstdio>
-
 #include <fmt/format.h>
 
 #include <harmony/network/export.hpp>
 
 #include "commands.hpp"
 #include "live.hpp"
+#include "output.hpp"
+#include "util/printable.hpp"
 
 namespace harmony::cli {
 namespace {
 
-// Free text in a table cell: one line, cut to `width`.
-std::string cell(std::string_view text, std::size_t width) {
-    std::string out;
-    for (char c : text) {
-        out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-    }
-    if (out.size() > width) {
-        out = out.substr(0, width - 3) + "...";
-    }
-    return out.empty() ? "-" : out;
-}
-
-void print_table(const Registry& r, const std::string& label, const std::string& pool_filter) {
-    std::printf("range %s (%u ports) from %s\n\n", r.range.to_string().c_str(), r.range.size(),
-                label.c_str());
-    std::printf("%-32s %-12s %-8s %-14s %-16s %s\n", "NAME", "PORTS", "PROTO", "POOL", "OWNER",
-                "NOTES");
+void print_allocations(const Registry& r, const std::string& pool_filter) {
+    print_out("{:<32} {:<12} {:<8} {:<14} {:<16} {}\n", "NAME", "PORTS", "PROTO", "POOL", "OWNER",
+              "NOTES");
     std::size_t shown = 0;
     for (const auto& a : r.allocations) {
         if (!pool_filter.empty() && a.pool != (pool_filter == "default" ? "" : pool_filter)) {
             continue;
         }
         ++shown;
-        std::printf("%-32s %-12s %-8s %-14s %-16s %s\n", a.name.c_str(),
-                    a.ports.to_string().c_str(), std::string(to_string(a.protocols)).c_str(),
-                    or_dash(a.pool).c_str(), cell(a.owner, 16).c_str(), cell(a.notes, 60).c_str());
+        print_out("{:<32} {:<12} {:<8} {:<14} {:<16} {}\n", or_dash(a.name, 63),
+                  a.ports.to_string(), to_string(a.protocols), or_dash(a.pool, 63),
+                  or_dash(a.owner, 16), or_dash(a.notes, 60));
     }
     if (shown == 0) {
-        std::printf("(no allocations)\n");
+        print_out("(no allocations)\n");
     }
-    if (!r.pools.empty() && pool_filter.empty()) {
-        std::printf("\n%-32s %-12s %-9s %s\n", "POOL", "PORTS", "RESERVED", "USED");
-        for (const auto& p : r.pools) {
-            std::uint32_t used = 0;
-            for (const auto& a : r.allocations) {
-                if (a.pool == p.name) {
-                    used += a.ports.size();
-                }
+}
+
+void print_pools(const Registry& r) {
+    print_out("\n{:<32} {:<12} {:<9} {}\n", "POOL", "PORTS", "RESERVED", "USED");
+    for (const auto& p : r.pools) {
+        std::uint32_t used = 0;
+        for (const auto& a : r.allocations) {
+            if (a.pool == p.name) {
+                used += a.ports.size();
             }
-            std::printf("%-32s %-12s %-9s %u/%u\n", p.name.c_str(), p.ports.to_string().c_str(),
-                        p.reserved ? "yes" : "no", used, p.ports.size());
         }
+        print_out("{:<32} {:<12} {:<9} {}/{}\n", or_dash(p.name, 63), p.ports.to_string(),
+                  p.reserved ? "yes" : "no", used, p.ports.size());
+    }
+}
+
+void print_quarantine(const Registry& r) {
+    print_out("\n{:<32} {:<12} {:<8} {}\n", "QUARANTINED", "PORTS", "PROTO", "UNTIL");
+    for (const auto& e : r.released) {
+        print_out("{:<32} {:<12} {:<8} {}\n", or_dash(e.name, 63), e.ports.to_string(),
+                  to_string(e.protocols), format_time(e.until));
+    }
+}
+
+// Every free-text cell goes through or_dash (printable_text): a registry is untrusted input,
+// and the default view shows even a registry that does not validate.
+void print_table(const Registry& r, const std::string& label, const std::string& pool_filter) {
+    print_out("range {} ({} ports) from {}\n\n", r.range.to_string(), r.range.size(),
+              util::terminal_safe(label));
+    print_allocations(r, pool_filter);
+    if (!r.pools.empty() && pool_filter.empty()) {
+        print_pools(r);
     }
     if (!r.released.empty() && pool_filter.empty()) {
-        std::printf("\n%-32s %-12s %-8s %s\n", "QUARANTINED", "PORTS", "PROTO", "UNTIL");
-        for (const auto& e : r.released) {
-            std::printf("%-32s %-12s %-8s %s\n", e.name.c_str(), e.ports.to_string().c_str(),
-                        std::string(to_string(e.protocols)).c_str(), format_time(e.until).c_str());
-        }
+        print_quarantine(r);
     }
 }
 
@@ -85,8 +87,9 @@ std::function<int()> setup_list(CLI::App& app, const GlobalOptions& global) {
             bool known = std::any_of(r.pools.begin(), r.pools.end(),
                                      [&](const Pool& p) { return p.name == opts->pool; });
             if (!known) {
-                return report(Error{ErrorCode::not_found, fmt::format("{}: no pool named '{}'",
-                                                                      loaded->label, opts->pool)});
+                return report(
+                    Error{ErrorCode::not_found, fmt::format("{}: no pool named '{}'", loaded->label,
+                                                            util::printable_text(opts->pool))});
             }
         }
         if (opts->json) {
@@ -94,7 +97,7 @@ std::function<int()> setup_list(CLI::App& app, const GlobalOptions& global) {
                 std::string pool = opts->pool == "default" ? "" : opts->pool;
                 std::erase_if(r.allocations, [&](const Allocation& a) { return a.pool != pool; });
             }
-            std::fputs(render_list_json(r).c_str(), stdout);
+            write_out(render_list_json(r));
             return 0;
         }
         print_table(r, loaded->label, opts->pool);
@@ -118,11 +121,10 @@ std::function<int()> setup_status(CLI::App& app, const GlobalOptions& global) {
         auto live = add_host_findings(registry, HostOptions{}, *findings);
         canonicalize(registry);
         print_table(registry, store->label(), "");
-        std::printf("\n");
+        write_out("\n");
         print_findings(*findings);
         if (!live) {
-            std::fprintf(stderr, "harmony-ports: note: live conflicts not checked: %s\n",
-                         live.error().message.c_str());
+            print_err("note", "live conflicts not checked: " + live.error().message);
         }
         return count_findings(*findings, Severity::error) > 0 ? 1 : 0;
     };

@@ -1,34 +1,34 @@
 // `release NAME`: remove an allocation; its ports wait in quarantine.
-#include <cstdio>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <harmony/network/number.hpp>
+
 #include "commands.hpp"
+#include "output.hpp"
 
 namespace harmony::cli {
 
 std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global) {
     struct Options {
         std::string name;
-        int quarantine_days = -1;
+        std::string quarantine_days;  // text: read as decimal by parse_decimal, not by CLI11
         bool json = false;
     };
     auto o = std::make_shared<Options>();
     app.add_option("name", o->name, "service name to release")->required();
     app.add_option("--quarantine-days", o->quarantine_days,
                    "keep its ports from other names this long (default: the registry's "
-                   "quarantine_days, 30)");
+                   "quarantine_days, 30)")
+        ->type_name("D");
     app.add_flag("--json", o->json, "print the released entry as JSON");
     return [o, &app, &global] {
         ReleaseOptions options;
         if (app.count("--quarantine-days") > 0) {
-            if (o->quarantine_days < 0 || o->quarantine_days > 3650) {
-                return report(Error{ErrorCode::invalid_argument,
-                                    fmt::format("invalid --quarantine-days {}: must be 0-3650",
-                                                o->quarantine_days)});
+            auto days = parse_decimal(o->quarantine_days, "quarantine days", 0, 3650);
+            if (!days) {
+                return report(days.error());
             }
-            options.quarantine_days = o->quarantine_days;
+            options.quarantine_days = static_cast<int>(*days);
         }
         Released released;
         auto store = open_store(global);
@@ -55,16 +55,14 @@ std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global) {
                 {"protocols", protocol_list(released.protocols)},
                 {"until", quarantined ? nlohmann::ordered_json(format_time(released.until))
                                       : nlohmann::ordered_json(nullptr)}};
-            std::printf("%s\n", j.dump().c_str());
+            write_out(j.dump() + "\n");
         } else if (quarantined) {
-            std::printf("released %s %s/%s; quarantined until %s\n", released.name.c_str(),
-                        released.ports.to_string().c_str(),
-                        std::string(to_string(released.protocols)).c_str(),
-                        format_time(released.until).c_str());
+            print_out("released {} {}/{}; quarantined until {}\n", released.name,
+                      released.ports.to_string(), to_string(released.protocols),
+                      format_time(released.until));
         } else {
-            std::printf("released %s %s/%s; no quarantine\n", released.name.c_str(),
-                        released.ports.to_string().c_str(),
-                        std::string(to_string(released.protocols)).c_str());
+            print_out("released {} {}/{}; no quarantine\n", released.name,
+                      released.ports.to_string(), to_string(released.protocols));
         }
         return 0;
     };

@@ -1,11 +1,10 @@
 // `scan`: what listens on this host (or in a named network namespace), judged by the registry.
-#include <cstdio>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "live.hpp"
+#include "output.hpp"
 #include "util/printable.hpp"
 
 namespace harmony::cli {
@@ -19,22 +18,22 @@ Severity severity_of(Verdict v) {
 
 void print_table(const LiveView& view, const std::string& scope, const std::string& where,
                  const std::string& registry) {
-    std::printf("scanned %s %s via %s, judged by %s\n\n", scope.c_str(), where.c_str(),
-                std::string(to_string(view.scan.source)).c_str(), registry.c_str());
-    std::printf("%-12s %-5s %-24s %-8s %-16s %-24s %s\n", "PORT", "PROTO", "ADDRESS", "PID",
-                "PROCESS", "SERVICE", "VERDICT");
+    print_out("scanned {} {} via {}, judged by {}\n\n", scope, where, to_string(view.scan.source),
+              util::terminal_safe(registry));
+    print_out("{:<12} {:<5} {:<24} {:<8} {:<16} {:<24} {}\n", "PORT", "PROTO", "ADDRESS", "PID",
+              "PROCESS", "SERVICE", "VERDICT");
     for (const auto& row : view.rows) {
         const std::string verdict(to_string(row.verdict));
-        std::printf("%-12s %-5s %-24s %-8s %-16s %-24s %s\n", row.ports.to_string().c_str(),
-                    std::string(to_string(row.protocol)).c_str(), or_dash(row.address, 32).c_str(),
-                    row.pid == 0 ? "-" : std::to_string(row.pid).c_str(),
-                    or_dash(row.process, 32).c_str(), or_dash(row.service, 32).c_str(),
-                    row.verdict == Verdict::ok || row.verdict == Verdict::none
-                        ? verdict.c_str()
-                        : paint(verdict, severity_of(row.verdict)).c_str());
+        print_out("{:<12} {:<5} {:<24} {:<8} {:<16} {:<24} {}\n", row.ports.to_string(),
+                  to_string(row.protocol), or_dash(row.address, 32),
+                  row.pid == 0 ? std::string("-") : std::to_string(row.pid),
+                  or_dash(row.process, 32), or_dash(row.service, 32),
+                  row.verdict == Verdict::ok || row.verdict == Verdict::none
+                      ? verdict
+                      : paint(verdict, severity_of(row.verdict)));
     }
     if (view.rows.empty()) {
-        std::printf("(nothing listening, nothing registered)\n");
+        print_out("(nothing listening, nothing registered)\n");
     }
 }
 
@@ -100,9 +99,8 @@ std::function<int()> setup_scan(CLI::App& app, const GlobalOptions& global) {
             if (!note.empty()) {
                 j["note"] = note;
             }
-            std::printf(
-                "%s\n",
-                j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
+            write_out(j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
+                      "\n");
         } else {
             const std::string scope =
                 o->all_ports ? std::string("all ports") : registry.range.to_string();
@@ -113,7 +111,7 @@ std::function<int()> setup_scan(CLI::App& app, const GlobalOptions& global) {
             print_table(*view, scope, where, loaded->label);
         }
         if (!note.empty()) {
-            std::fprintf(stderr, "harmony-ports: note: %s\n", note.c_str());
+            print_err("note", note);
         }
         return 0;
     };

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "hint_text.hpp"
+#include "output.hpp"
 #include "util/printable.hpp"
 
 namespace harmony::cli {
@@ -68,17 +70,11 @@ Expected<Loaded> load_for_reading(const GlobalOptions& global) {
 }
 
 int report(const Error& error) {
-    std::string_view rest = error.message;
-    while (true) {
-        auto nl = rest.find('\n');
-        std::fprintf(stderr, "harmony-ports: error: %.*s\n",
-                     static_cast<int>(nl == std::string_view::npos ? rest.size() : nl),
-                     rest.data());
-        if (nl == std::string_view::npos) {
-            break;
-        }
-        rest.remove_prefix(nl + 1);
+    std::string message = error.message;
+    if (error.hint.kind != HintKind::none) {
+        message += "; " + hint_text(error.hint);  // on the message's last line
     }
+    print_err("error", message);
     return exit_code_for(error.code);
 }
 
@@ -157,7 +153,7 @@ Expected<std::vector<Finding>> run_checks(RegistryStore& store, Registry* loaded
 
 Expected<void> emit(const std::string& text, const std::string& path) {
     if (path.empty() || path == "-") {
-        std::fwrite(text.data(), 1, text.size(), stdout);
+        write_out(text);  // a failed write is reported when the command ends
         return {};
     }
     return write_file_atomically(path, text);

@@ -37,10 +37,11 @@ struct Loaded {
 };
 Expected<Loaded> load_for_reading(const GlobalOptions& global);
 
-// Prints "harmony-ports: error: LINE" for each line of the message and returns the exit code.
+// Prints "harmony-ports: error: LINE" for each line of the message, the last one followed by
+// "; HINT" in the CLI's words when the error has a hint, and returns the exit code.
 int report(const Error& error);
 
-// A table cell: "-" for empty text, else the text made printable and cut to `limit` bytes.
+// A table cell: "-" for empty text, else the text made printable and cut to `limit` characters.
 std::string or_dash(std::string_view text, std::size_t limit = 80);
 
 // True when stdout is a terminal and NO_COLOR is unset.

@@ -1,5 +1,5 @@
 // harmony-ports: parse, call the library, print. Sub-commands live in a table (as ninja's).
-#include <cstdio>
+#include <csignal>
 #include <string>
 #include <vector>
 
@@ -8,7 +8,9 @@
 #include <harmony/network/version.hpp>
 
 #include "commands.hpp"
+#include "output.hpp"
 #include "util/did_you_mean.hpp"
+#include "util/printable.hpp"
 
 using namespace harmony::cli;
 
@@ -71,9 +73,10 @@ int run(int argc, char** argv) {
     std::string word = first_command_word(argc, argv);
     if (!word.empty() && std::find(names.begin(), names.end(), word) == names.end()) {
         auto hint = harmony::util::closest_match(word, names);
-        std::fprintf(stderr, "harmony-ports: error: unknown command '%s'%s\n", word.c_str(),
-                     hint.empty() ? " (see harmony-ports --help)"
-                                  : fmt::format(" (did you mean {}?)", hint).c_str());
+        print_err("error",
+                  fmt::format("unknown command '{}' ({})", harmony::util::printable_text(word),
+                              hint.empty() ? std::string("see harmony-ports --help")
+                                           : fmt::format("did you mean {}?", hint)));
         return 2;
     }
     try {
@@ -85,7 +88,7 @@ int run(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "harmony-ports: error: %s\n", e.what());
+        print_err("error", e.what());
         return 2;
     }
     for (auto& [sub, fn] : commands) {
@@ -99,11 +102,14 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A closed pipe is a failed write like any other: reported, exit 3, never a silent death.
+    std::signal(SIGPIPE, SIG_IGN);
     // The library returns errors as values; only allocation failure or a bug can throw.
+    int code = 3;
     try {
-        return run(argc, argv);
+        code = run(argc, argv);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "harmony-ports: error: %s\n", e.what());
-        return 3;
+        print_err("error", e.what());
     }
+    return finish_output(code);
 }

@@ -8,6 +8,7 @@
 #include <harmony/network/host_scan.hpp>
 #include <harmony/network/known_ports.hpp>
 #include <harmony/network/kube.hpp>
+#include <harmony/network/number.hpp>
 #include <harmony/network/policy.hpp>
 #include <harmony/network/port_range.hpp>
 #include <harmony/network/port_table.hpp>

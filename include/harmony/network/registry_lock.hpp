@@ -19,6 +19,7 @@ struct LockHolder {
 };
 
 inline constexpr std::chrono::milliseconds k_default_lock_timeout{30'000};
+inline constexpr unsigned k_max_lock_timeout_seconds = 86'400;
 
 struct LockOptions {
     // How long to wait for a held lock before failing with lock_timeout; 0: try once.
@@ -28,8 +29,8 @@ struct LockOptions {
     std::function<void(const std::filesystem::path& folder, const LockHolder& holder)> on_wait{};
 };
 
-// Reads a lock timeout in whole seconds from text ("30"; decimal only). Error: invalid_argument
-// naming `what` (the setting the text came from).
+// Reads a lock timeout in whole seconds, 0-86400, from text ("30"; decimal only, see
+// parse_decimal). Error: invalid_argument naming `what` (the setting the text came from).
 Expected<std::chrono::milliseconds> parse_lock_timeout(std::string_view text,
                                                        std::string_view what);
 

@@ -1,0 +1,36 @@
+// Everything the CLI prints goes to stdout or stderr through here, so a failed write (a full
+// disk, /dev/full, a closed pipe) is never a silent success: finish_output() makes it exit 3.
+#pragma once
+
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include <harmony/network/hint.hpp>
+
+namespace harmony::cli {
+
+// Writes `text` to standard output; a failure is remembered for finish_output().
+void write_out(std::string_view text);
+
+// fmt::format(...) written to standard output.
+template <typename... Args>
+void print_out(fmt::format_string<Args...> format, Args&&... args) {
+    write_out(fmt::format(format, std::forward<Args>(args)...));
+}
+
+// Writes "harmony-ports: LABEL: TEXT" to standard error, each line of TEXT made terminal-safe
+// (controls escaped, UTF-8 kept); a failure is remembered for finish_output().
+void print_err(std::string_view label, std::string_view text);
+
+// Says what stays true when standard output fails after this point, e.g. that a port was
+// allocated and saved (HintKind::show_allocation): finish_output() adds it to its message.
+void note_durable_change(network::Hint hint);
+
+// Flushes standard output. Returns `code` when every byte reached its file; otherwise prints
+// "harmony-ports: error: cannot write to standard output: REASON[; HINT]" (when standard
+// error still works) and returns 3. Called once, when a command is done.
+int finish_output(int code);
+
+}  // namespace harmony::cli
