@@ -55,20 +55,13 @@ std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global) 
             }
             options.port = static_cast<Port>(*port);
         }
+        // Metadata is validated by the allocator, the one place its limits live.
         for (auto [flag, value, into] : {std::tuple{"--owner", &o->owner, &options.owner},
-                                         std::tuple{"--notes", &o->notes, &options.notes}}) {
+                                         std::tuple{"--notes", &o->notes, &options.notes},
+                                         std::tuple{"--process", &o->process, &options.process}}) {
             if (app.count(flag) > 0) {
-                if (auto ok = validate_free_text(std::string_view(flag).substr(2), *value); !ok) {
-                    return report(ok.error());
-                }
                 *into = *value;
             }
-        }
-        if (app.count("--process") > 0) {
-            if (auto ok = validate_process_name(o->process); !ok) {
-                return report(ok.error());
-            }
-            options.process = o->process;
         }
         PortRange ports;
         Protocols protocols = Protocols::tcp;
