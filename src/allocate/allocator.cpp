@@ -115,7 +115,7 @@ PortAllocator::PortAllocator(Registry registry)
         const auto& a = m_registry.allocations[i];
         m_index.emplace(a.name, i);
         mark(a.ports, a.protocols, true);
-        m_state->holders.add(a.ports, a.protocols, i);
+        m_state->holders.add(a.ports, a.protocols, static_cast<std::uint32_t>(i));
     }
 }
 
@@ -167,12 +167,12 @@ void PortAllocator::mark(const PortRange& ports, Protocols protocols, bool taken
     }
 }
 
+// Stores a new allocation; allocate() has already put its name in m_index.
 void PortAllocator::add(Allocation allocation) {
     ++m_revision;
     mark(allocation.ports, allocation.protocols, true);
     const std::size_t id = m_registry.allocations.size();
-    m_state->holders.add(allocation.ports, allocation.protocols, id);
-    m_index[allocation.name] = id;
+    m_state->holders.add(allocation.ports, allocation.protocols, static_cast<std::uint32_t>(id));
     m_registry.allocations.push_back(std::move(allocation));
 }
 
@@ -183,8 +183,16 @@ std::optional<Port> PortAllocator::first_taken(PortRange ports, Protocols protoc
 }
 
 std::string PortAllocator::holder_of(Port port, Protocols protocols) const {
-    if (auto id = m_state->holders.holder(port, protocols)) {
-        return m_registry.allocations[*id].name;
+    for (Protocols one : {Protocols::tcp, Protocols::udp}) {
+        if (!shares_protocol(one, protocols)) {
+            continue;
+        }
+        if (auto id = m_state->holders.nearest_start(port, one)) {
+            const Allocation& a = m_registry.allocations[*id];
+            if (a.ports.contains(port) && shares_protocol(a.protocols, one)) {
+                return a.name;
+            }
+        }
     }
     for (const auto& a : m_registry.allocations) {  // only for blocks an invalid file overlaps
         if (a.ports.contains(port) && shares_protocol(a.protocols, protocols)) {
@@ -230,27 +238,17 @@ Expected<PortRange> PortAllocator::allocate(std::string_view name, const Allocat
                                     suggestion(options.pool, m_registry.pools)));
         }
     }
-    if (auto it = m_index.find(std::string(name)); it != m_index.end()) {
-        return update_existing(m_registry.allocations[it->second], options);
+    // One hash lookup serves both paths: a known name, or the slot a new name will fill.
+    auto [slot, fresh] = m_index.try_emplace(std::string(name), m_registry.allocations.size());
+    if (!fresh) {
+        return update_existing(m_registry.allocations[slot->second], options);
     }
-
     Request request{name, options, options.protocols.value_or(Protocols::tcp),
                     options.count.value_or(1), pool};
-    if (request.count > m_registry.range.size()) {
-        return fail(ErrorCode::invalid_argument,
-                    fmt::format("{}: a block of {} ports does not fit in the range {}", name,
-                                request.count, m_registry.range.to_string()));
-    }
     std::string pool_name = pool ? pool->name : std::string{};
-    Expected<PortRange> ports = fail(ErrorCode::exhausted, "");
-    if (options.port) {
-        ports = pin(request, *options.port, pool_name);
-    } else if (auto again = reclaim(request)) {
-        ports = *again;
-    } else {
-        ports = place(request);
-    }
+    Expected<PortRange> ports = choose(request, pool_name);
     if (!ports) {
+        m_index.erase(slot);
         return ports;
     }
     // The name's quarantine ends for the ports it holds again, and only for those.
@@ -264,6 +262,22 @@ Expected<PortRange> PortAllocator::allocate(std::string_view name, const Allocat
                    options.process.value_or(""),
                    {}});
     return ports;
+}
+
+// The ports for a new name: pinned, taken back from its quarantine, or placed by the rule.
+Expected<PortRange> PortAllocator::choose(const Request& request, std::string& pool_name) const {
+    if (request.count > m_registry.range.size()) {
+        return fail(ErrorCode::invalid_argument,
+                    fmt::format("{}: a block of {} ports does not fit in the range {}",
+                                request.name, request.count, m_registry.range.to_string()));
+    }
+    if (request.options.port) {
+        return pin(request, *request.options.port, pool_name);
+    }
+    if (auto again = reclaim(request)) {
+        return *again;
+    }
+    return place(request);
 }
 
 // Idempotent: a placed name keeps its ports; only an explicit contradiction is an error.
@@ -545,14 +559,15 @@ Expected<Released> PortAllocator::release(std::string_view name, const ReleaseOp
     }
     std::size_t index = it->second;
     Allocation gone = std::move(m_registry.allocations[index]);
-    m_state->holders.remove(gone.ports, gone.protocols, index);
+    m_state->holders.remove(gone.ports, gone.protocols, static_cast<std::uint32_t>(index));
     // Swap-remove keeps release O(1); registry() restores canonical order.
     const std::size_t last = m_registry.allocations.size() - 1;
     if (index != last) {
         Allocation& moved = m_registry.allocations[index];
         moved = std::move(m_registry.allocations[last]);
         m_index[moved.name] = index;
-        m_state->holders.renumber(moved.ports, moved.protocols, last, index);
+        m_state->holders.renumber(moved.ports, moved.protocols, static_cast<std::uint32_t>(last),
+                                  static_cast<std::uint32_t>(index));
     }
     m_registry.allocations.pop_back();
     m_index.erase(it);

@@ -1,6 +1,6 @@
 #include "allocate/candidate_set.hpp"
 
-#include <algorithm>
+#include <array>
 #include <bit>
 
 #include "policy/registered_bits.hpp"
@@ -33,16 +33,43 @@ CandidateSet::CandidateSet(PortRange area, const std::vector<PortRange>& exclude
     }
 }
 
-std::uint32_t CandidateSet::select(std::uint32_t k) const noexcept {
-    // The last word whose prefix count is <= k holds the k-th candidate.
-    auto it = std::upper_bound(m_before.begin(), m_before.end(), k);
-    const auto i = static_cast<std::size_t>(it - m_before.begin()) - 1;
-    std::uint64_t word = m_bits[i];
-    for (std::uint32_t skip = k - m_before[i]; skip > 0; --skip) {
+namespace {
+
+// Position of the k-th set bit of `word` (k counted from 0; k < popcount(word)): whole bytes
+// are skipped by a table lookup, then bits are dropped one by one inside the byte.
+std::uint32_t select_in_word(std::uint64_t word, std::uint32_t k) {
+    static constexpr auto k_byte_bits = [] {
+        std::array<std::uint8_t, 256> table{};
+        for (unsigned b = 0; b < 256; ++b) {
+            table[b] = static_cast<std::uint8_t>(std::popcount(b));
+        }
+        return table;
+    }();
+    std::uint32_t shift = 0;
+    for (std::uint32_t c = k_byte_bits[word & 0xff]; k >= c; c = k_byte_bits[word & 0xff]) {
+        k -= c;
+        word >>= 8;
+        shift += 8;
+    }
+    for (; k > 0; --k) {
         word &= word - 1;  // drop the lowest set bit
     }
+    return shift + static_cast<std::uint32_t>(std::countr_zero(word));
+}
+
+}  // namespace
+
+std::uint32_t CandidateSet::select(std::uint32_t k) const noexcept {
+    // The last word whose prefix count is <= k holds the k-th candidate (branch-free search).
+    const std::uint32_t* base = m_before.data();
+    for (std::size_t n = m_before.size(); n > 1;) {
+        const std::size_t half = n / 2;
+        base = base[half] <= k ? base + half : base;
+        n -= half;
+    }
+    const auto i = static_cast<std::size_t>(base - m_before.data());
     return (m_first_word + static_cast<std::uint32_t>(i)) * 64 +
-           static_cast<std::uint32_t>(std::countr_zero(word));
+           select_in_word(m_bits[i], k - m_before[i]);
 }
 
 }  // namespace harmony::network::detail

@@ -1,58 +1,53 @@
 #include "allocate/holder_index.hpp"
 
+#include <bit>
+
 namespace harmony::network::detail {
 
-template <typename Fn>
-void HolderIndex::each_map(Protocols protocols, Fn&& fn) {
-    if (has_tcp(protocols)) {
-        fn(m_tcp);
-    }
-    if (has_udp(protocols)) {
-        fn(m_udp);
-    }
+HolderIndex::HolderIndex() {
+    m_tcp.id.resize(util::k_bit_count);
+    m_udp.id.resize(util::k_bit_count);
 }
 
-void HolderIndex::add(PortRange ports, Protocols protocols, std::size_t id) {
-    each_map(protocols, [&](Map& map) { map.emplace(ports.first, Block{ports.last, id}); });
-}
-
-void HolderIndex::remove(PortRange ports, Protocols protocols, std::size_t id) {
-    each_map(protocols, [&](Map& map) {
-        if (auto it = map.find(ports.first); it != map.end() && it->second.id == id) {
-            map.erase(it);
+void HolderIndex::add(PortRange ports, Protocols protocols, std::uint32_t id) {
+    for (bool udp : {false, true}) {
+        if (udp ? has_udp(protocols) : has_tcp(protocols)) {
+            util::set_bit(starts(udp).bits, ports.first);
+            starts(udp).id[ports.first] = id;
         }
-    });
+    }
 }
 
-void HolderIndex::renumber(PortRange ports, Protocols protocols, std::size_t from, std::size_t to) {
-    each_map(protocols, [&](Map& map) {
-        if (auto it = map.find(ports.first); it != map.end() && it->second.id == from) {
-            it->second.id = to;
+void HolderIndex::remove(PortRange ports, Protocols protocols, std::uint32_t id) {
+    for (bool udp : {false, true}) {
+        Starts& s = starts(udp);
+        if ((udp ? has_udp(protocols) : has_tcp(protocols)) && s.id[ports.first] == id) {
+            util::reset_bit(s.bits, ports.first);
         }
-    });
+    }
 }
 
-std::optional<std::size_t> HolderIndex::lookup(const Map& map, Port port) {
-    auto it = map.upper_bound(port);  // the first block starting after `port`
-    if (it == map.begin()) {
-        return std::nullopt;
+void HolderIndex::renumber(PortRange ports, Protocols protocols, std::uint32_t from,
+                           std::uint32_t to) {
+    for (bool udp : {false, true}) {
+        Starts& s = starts(udp);
+        if ((udp ? has_udp(protocols) : has_tcp(protocols)) && s.id[ports.first] == from) {
+            s.id[ports.first] = to;
+        }
     }
-    --it;
-    if (port > it->second.last) {
-        return std::nullopt;
-    }
-    return it->second.id;
 }
 
-std::optional<std::size_t> HolderIndex::holder(Port port, Protocols protocols) const {
-    std::optional<std::size_t> found;
-    if (has_tcp(protocols)) {
-        found = lookup(m_tcp, port);
+std::optional<std::uint32_t> HolderIndex::nearest_start(Port port, Protocols protocol) const {
+    const Starts& s = protocol == Protocols::udp ? m_udp : m_tcp;
+    std::uint32_t w = port >> 6;
+    std::uint64_t word = s.bits[w] & (~0ULL >> (63 - (port & 63)));  // starts at or below
+    while (word == 0) {
+        if (w == 0) {
+            return std::nullopt;
+        }
+        word = s.bits[--w];
     }
-    if (!found && has_udp(protocols)) {
-        found = lookup(m_udp, port);
-    }
-    return found;
+    return s.id[w * 64 + 63 - static_cast<std::uint32_t>(std::countl_zero(word))];
 }
 
 }  // namespace harmony::network::detail

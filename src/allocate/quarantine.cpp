@@ -100,6 +100,9 @@ void Quarantine::add(Released entry) {
 
 std::vector<const Released*> Quarantine::of(std::string_view name) const {
     std::vector<const Released*> out;
+    if (m_entries.empty()) {
+        return out;  // the common case: no string built, nothing hashed
+    }
     if (auto it = m_by_name.find(std::string(name)); it != m_by_name.end()) {
         for (std::uint32_t id : it->second) {
             out.push_back(&m_entries[id]);
@@ -113,6 +116,9 @@ std::vector<const Released*> Quarantine::of(std::string_view name) const {
 }
 
 bool Quarantine::take_back(std::string_view name, PortRange ports, Protocols protocols) {
+    if (m_entries.empty()) {
+        return false;
+    }
     auto it = m_by_name.find(std::string(name));
     if (it == m_by_name.end()) {
         return false;

@@ -96,6 +96,7 @@ class PortAllocator {
     struct Request;
     struct State;  // occupancy bitmaps, holder and quarantine indexes, candidate sets
     Expected<PortRange> update_existing(Allocation& existing, const AllocateOptions& options);
+    Expected<PortRange> choose(const Request& request, std::string& pool_name) const;
     [[nodiscard]] const detail::CandidateSet& candidates_for(const Request& request) const;
     Expected<PortRange> place(const Request& request) const;
     Expected<PortRange> pin(const Request& request, Port port, std::string& pool) const;
