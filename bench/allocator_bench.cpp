@@ -60,6 +60,36 @@ Registry registry_with_1000_entries() {
     return allocator.registry();
 }
 
+// "held-PPPPP" on port P/tcp: an entry of the big registries below.
+Allocation held_port(Port p) {
+    return Allocation{
+        fmt::format("held-{:05}", p), PortRange{p, p}, Protocols::tcp, "", "", "", "", {}};
+}
+
+// The timed loop of the single-allocation benchmarks: one allocate() of a new name per
+// iteration; untimed, the name is released again (quarantine 0) so every iteration sees the
+// same registry. 256 names cycle so the hash start positions vary.
+void allocate_new_names(benchmark::State& state, PortAllocator& allocator) {
+    const auto names = make_names(256, "new");
+    const AllocateOptions options = allow_registered();
+    ReleaseOptions no_quarantine;
+    no_quarantine.quarantine_days = 0;
+    std::size_t i = 0;
+    for (auto _ : state) {
+        const std::string& name = names[i++ % names.size()];
+        auto placed = allocator.allocate(name, options);
+        state.PauseTiming();
+        if (!placed) {
+            state.SkipWithError(placed.error().message.c_str());
+            break;
+        }
+        benchmark::DoNotOptimize(placed);
+        (void)allocator.release(name, no_quarantine);
+        state.ResumeTiming();
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+
 // BM_FillRange/N: allocate N unique names into an empty N-port range until it is full
 // (every allocation succeeds, the last ones walk far to find the few free ports left).
 // items/s = allocations per second. Building and destroying the allocator is not timed.
@@ -105,35 +135,10 @@ void BM_AllocateIntoNearlyFull(benchmark::State& state) {
             ++next_free;
             continue;
         }
-        registry.allocations.push_back(
-            Allocation{fmt::format("held-{:05}", p),
-                       PortRange{static_cast<Port>(p), static_cast<Port>(p)},
-                       Protocols::tcp,
-                       "",
-                       "",
-                       "",
-                       "",
-                       {}});
+        registry.allocations.push_back(held_port(static_cast<Port>(p)));
     }
     PortAllocator allocator(std::move(registry));
-    const auto names = make_names(256, "new");
-    const AllocateOptions options = allow_registered();
-    ReleaseOptions no_quarantine;
-    no_quarantine.quarantine_days = 0;
-    std::size_t i = 0;
-    for (auto _ : state) {
-        const std::string& name = names[i++ % names.size()];
-        auto placed = allocator.allocate(name, options);
-        state.PauseTiming();
-        if (!placed) {
-            state.SkipWithError(placed.error().message.c_str());
-            break;
-        }
-        benchmark::DoNotOptimize(placed);
-        (void)allocator.release(name, no_quarantine);
-        state.ResumeTiming();
-    }
-    state.SetItemsProcessed(state.iterations());
+    allocate_new_names(state, allocator);
 }
 BENCHMARK(BM_AllocateIntoNearlyFull)->Arg(65535)->Unit(benchmark::kMicrosecond);
 
@@ -161,15 +166,7 @@ Registry registry_with_60000_entries() {
     Registry registry;
     registry.range = PortRange{1, 65535};
     for (std::uint32_t p = 1; p <= 60000; ++p) {
-        registry.allocations.push_back(
-            Allocation{fmt::format("held-{:05}", p),
-                       PortRange{static_cast<Port>(p), static_cast<Port>(p)},
-                       Protocols::tcp,
-                       "",
-                       "",
-                       "",
-                       "",
-                       {}});
+        registry.allocations.push_back(held_port(static_cast<Port>(p)));
     }
     return registry;
 }
@@ -204,23 +201,7 @@ BENCHMARK(BM_PinBlockInLargeRegistry)->Unit(benchmark::kMicrosecond);
 // starts walk up to the free ports 60001-65535. Released again untimed, 256 names cycle.
 void BM_AllocateInLargeRegistry(benchmark::State& state) {
     PortAllocator allocator(registry_with_60000_entries());
-    const auto names = make_names(256, "new");
-    const AllocateOptions options = allow_registered();
-    ReleaseOptions no_quarantine;
-    no_quarantine.quarantine_days = 0;
-    std::size_t i = 0;
-    for (auto _ : state) {
-        const std::string& name = names[i++ % names.size()];
-        auto placed = allocator.allocate(name, options);
-        state.PauseTiming();
-        if (!placed) {
-            state.SkipWithError(placed.error().message.c_str());
-            break;
-        }
-        (void)allocator.release(name, no_quarantine);
-        state.ResumeTiming();
-    }
-    state.SetItemsProcessed(state.iterations());
+    allocate_new_names(state, allocator);
 }
 BENCHMARK(BM_AllocateInLargeRegistry)->Unit(benchmark::kMicrosecond);
 

@@ -124,6 +124,11 @@ TEST(Allocator, ReservedPoolRefusesPinsThatDoNotNameIt) {
     auto r = a.allocate("score", pin);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ErrorCode::conflict);
+    EXPECT_EQ(r.error().message,
+              "cannot pin score to 25560: pool future-scores (25550-25599) is reserved for "
+              "requests that name it");
+    EXPECT_EQ(r.error().hint.kind, HintKind::name_pool);
+    EXPECT_EQ(r.error().hint.subject, "future-scores");
     pin.pool = "future-scores";
     EXPECT_EQ(a.allocate("score", pin).value(), (PortRange{25560, 25560}));
     EXPECT_EQ(a.find("score")->pool, "future-scores");
@@ -285,14 +290,24 @@ AllocateOptions on_day(int day) {
     return o;
 }
 
+// A request on `day` for `count` ports, pinned at `port` when it is not 0.
+AllocateOptions block_of(std::uint16_t count, int day, Port port = 0,
+                         Protocols protocols = Protocols::tcp) {
+    AllocateOptions o = on_day(day);
+    o.count = count;
+    o.protocols = protocols;
+    if (port != 0) {
+        o.port = port;
+    }
+    return o;
+}
+
 }  // namespace
 
 TEST(AllocatorQuarantine, AnotherCountKeepsTheOldPortsQuarantined) {
     PortAllocator a = adr_allocator();
     PortRange old = allocate_and_release(a, "ntfy");
-    AllocateOptions two = on_day(2);
-    two.count = 2;
-    PortRange block = a.allocate("ntfy", two).value();
+    PortRange block = a.allocate("ntfy", block_of(2, 2)).value();
     EXPECT_EQ(block.size(), 2U);
     EXPECT_FALSE(block.contains(old.first));  // the walk skips quarantine, the name's own too
     EXPECT_EQ(quarantine_of(a),
@@ -310,9 +325,7 @@ TEST(AllocatorQuarantine, AnotherCountKeepsTheOldPortsQuarantined) {
 TEST(AllocatorQuarantine, ReleasingAgainKeepsTheOlderQuarantine) {
     PortAllocator a = adr_allocator();
     PortRange old = allocate_and_release(a, "ntfy");
-    AllocateOptions two = on_day(2);
-    two.count = 2;
-    PortRange block = a.allocate("ntfy", two).value();
+    PortRange block = a.allocate("ntfy", block_of(2, 2)).value();
     ReleaseOptions r;
     r.now = at(3);
     ASSERT_TRUE(a.release("ntfy", r));
@@ -369,32 +382,18 @@ TEST(AllocatorQuarantine, AnotherPoolKeepsTheOldPortsQuarantined) {
 
 TEST(AllocatorQuarantine, APartlyOverlappingBlockKeepsTheRestQuarantined) {
     PortAllocator a = adr_allocator();
-    AllocateOptions ten;
-    ten.port = 25300;
-    ten.count = 10;
-    ten.protocols = Protocols::tcp_udp;
-    ASSERT_EQ(allocate_and_release(a, "grpc", ten), (PortRange{25300, 25309}));
-    AllocateOptions later = on_day(2);
-    later.port = 25305;
-    later.count = 10;
-    later.protocols = Protocols::tcp_udp;
-    EXPECT_EQ(a.allocate("grpc", later).value(), (PortRange{25305, 25314}));
+    ASSERT_EQ(allocate_and_release(a, "grpc", block_of(10, 0, 25300, Protocols::tcp_udp)),
+              (PortRange{25300, 25309}));
+    EXPECT_EQ(a.allocate("grpc", block_of(10, 2, 25305, Protocols::tcp_udp)).value(),
+              (PortRange{25305, 25314}));
     EXPECT_EQ(quarantine_of(a),
               std::vector<std::string>{"grpc 25300-25304/tcp+udp 2026-02-01T00:00:00Z"});
 }
 
 TEST(AllocatorQuarantine, ABlockInsideTheOldOneSplitsItByPortAndProtocol) {
     PortAllocator a = adr_allocator();
-    AllocateOptions ten;
-    ten.port = 25300;
-    ten.count = 10;
-    ten.protocols = Protocols::tcp_udp;
-    allocate_and_release(a, "grpc", ten);
-    AllocateOptions middle = on_day(2);
-    middle.port = 25302;
-    middle.count = 2;
-    middle.protocols = Protocols::tcp;
-    EXPECT_EQ(a.allocate("grpc", middle).value(), (PortRange{25302, 25303}));
+    allocate_and_release(a, "grpc", block_of(10, 0, 25300, Protocols::tcp_udp));
+    EXPECT_EQ(a.allocate("grpc", block_of(2, 2, 25302)).value(), (PortRange{25302, 25303}));
     EXPECT_EQ(quarantine_of(a),
               (std::vector<std::string>{"grpc 25300-25301/tcp+udp 2026-02-01T00:00:00Z",
                                         "grpc 25302-25303/udp 2026-02-01T00:00:00Z",
@@ -456,19 +455,6 @@ TEST(Allocator, ACopyAllocatesIndependently) {
     a = b;
     pin.port = 25301;
     EXPECT_EQ(a.allocate("web", pin).error().code, ErrorCode::conflict);
-}
-
-TEST(Allocator, ReservedPoolRefusalHintsAtNamingThePool) {
-    PortAllocator a = adr_allocator();
-    AllocateOptions pin;
-    pin.port = 25560;
-    auto r = a.allocate("score", pin);
-    ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().message,
-              "cannot pin score to 25560: pool future-scores (25550-25599) is reserved for "
-              "requests that name it");
-    EXPECT_EQ(r.error().hint.kind, HintKind::name_pool);
-    EXPECT_EQ(r.error().hint.subject, "future-scores");
 }
 
 TEST(Allocator, OnlyRegisteredPortsLeftHintsAtAllowingThem) {
