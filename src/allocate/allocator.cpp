@@ -478,10 +478,11 @@ Expected<PortRange> PortAllocator::place(const Request& request) const {
     const PortRange area = request.pool ? request.pool->ports : range;
     const detail::Claim claim = request.claim(true);
     const State& state = *m_state;
+    const bool no_quarantine = state.quarantine.entries().empty();
     auto free_word = [&](std::uint32_t w) {
         std::uint64_t free =
             candidates.word(w) & ~state.taken_word(w, request.protocols) & ~state.probed_busy[w];
-        return free == 0 ? 0 : free & ~state.quarantine.blocked_word(w, claim);
+        return free == 0 || no_quarantine ? free : free & ~state.quarantine.blocked_word(w, claim);
     };
     auto not_free_word = [&](std::uint32_t w) { return ~free_word(w); };
     const std::uint32_t count = request.count;
