@@ -46,6 +46,17 @@ struct PortAllocator::State {
     mutable Bits65536 probed_busy{};
     mutable std::vector<std::uint32_t> probed_words;
 
+    void remember_busy(std::uint32_t port) const {
+        util::set_bit(probed_busy, port);
+        probed_words.push_back(port >> 6);
+    }
+    void forget_busy() const {
+        for (std::uint32_t w : probed_words) {
+            probed_busy[w] = 0;
+        }
+        probed_words.clear();
+    }
+
     [[nodiscard]] std::uint64_t taken_word(std::uint32_t w, Protocols protocols) const {
         return (has_tcp(protocols) ? tcp[w] : 0) | (has_udp(protocols) ? udp[w] : 0);
     }
@@ -62,6 +73,32 @@ std::string pool_label(const Pool* pool, PortRange range) {
 
 std::string block_label(PortRange ports, Protocols protocols) {
     return fmt::format("{}/{}", ports.to_string(), to_string(protocols));
+}
+
+// Why a pool offers nothing at all; the hint says registered ports could be allowed.
+std::unexpected<Error> no_candidates(std::string_view name, const std::string& pool,
+                                     bool allow_registered) {
+    if (allow_registered) {
+        return fail(ErrorCode::exhausted,
+                    fmt::format("no candidate ports for {} in {}", name, pool));
+    }
+    return fail(ErrorCode::exhausted,
+                fmt::format("no candidate ports for {} in {} (all are IANA-registered or used "
+                            "by known software)",
+                            name, pool),
+                Hint{HintKind::allow_registered, {}});
+}
+
+// No free port, or no free run of `count` ports, in the pool.
+std::unexpected<Error> no_room(std::string_view name, const std::string& pool, Protocols protocols,
+                               std::uint32_t count) {
+    if (count == 1) {
+        return fail(ErrorCode::exhausted,
+                    fmt::format("no free {} port for {} in {}", to_string(protocols), name, pool));
+    }
+    return fail(ErrorCode::exhausted,
+                fmt::format("no run of {} consecutive free {} ports for {} in {}", count,
+                            to_string(protocols), name, pool));
 }
 
 // " (did you mean NAME?)" for the entry whose name is closest to `typed`, or "".
@@ -464,16 +501,8 @@ Expected<PortRange> PortAllocator::place(const Request& request) const {
     const detail::CandidateSet& candidates = candidates_for(request);
     const std::uint32_t n = candidates.size();
     if (n == 0) {
-        if (options.allow_registered) {
-            return fail(ErrorCode::exhausted,
-                        fmt::format("no candidate ports for {} in {}", request.name,
-                                    pool_label(request.pool, range)));
-        }
-        return fail(ErrorCode::exhausted,
-                    fmt::format("no candidate ports for {} in {} (all are IANA-registered or "
-                                "used by known software)",
-                                request.name, pool_label(request.pool, range)),
-                    Hint{HintKind::allow_registered, {}});
+        return no_candidates(request.name, pool_label(request.pool, range),
+                             options.allow_registered);
     }
     const PortRange area = request.pool ? request.pool->ports : range;
     const detail::Claim claim = request.claim(true);
@@ -489,18 +518,12 @@ Expected<PortRange> PortAllocator::place(const Request& request) const {
     // Ports the probe finds in use are remembered for the rest of this call only.
     struct ForgetProbes {
         const State& state;
-        ~ForgetProbes() {
-            for (std::uint32_t w : state.probed_words) {
-                state.probed_busy[w] = 0;
-            }
-            state.probed_words.clear();
-        }
+        ~ForgetProbes() { state.forget_busy(); }
     } forget{state};
     auto probe_block = [&](std::uint32_t p, std::uint32_t end) -> std::optional<std::uint32_t> {
         for (std::uint32_t q = p; options.probe && q <= end; ++q) {
             if (options.probe(static_cast<Port>(q), request.protocols)) {
-                util::set_bit(state.probed_busy, q);
-                state.probed_words.push_back(q >> 6);
+                state.remember_busy(q);
                 return q;
             }
         }
@@ -533,13 +556,7 @@ Expected<PortRange> PortAllocator::place(const Request& request) const {
         found = search(area.first, start - 1);
     }
     if (!found) {
-        return fail(ErrorCode::exhausted,
-                    count == 1
-                        ? fmt::format("no free {} port for {} in {}", to_string(request.protocols),
-                                      request.name, pool_label(request.pool, range))
-                        : fmt::format("no run of {} consecutive free {} ports for {} in {}", count,
-                                      to_string(request.protocols), request.name,
-                                      pool_label(request.pool, range)));
+        return no_room(request.name, pool_label(request.pool, range), request.protocols, count);
     }
     return PortRange{static_cast<Port>(*found), static_cast<Port>(*found + count - 1)};
 }
