@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <harmony/network/allocator.hpp>
+#include <harmony/network/hash.hpp>
 #include <harmony/network/registry_file.hpp>
 #include <harmony/network/version.hpp>
 

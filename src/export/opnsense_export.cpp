@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <harmony/network/allocator.hpp>
+#include <harmony/network/hash.hpp>
 
 #include "export/common.hpp"
 

@@ -252,6 +252,33 @@ TEST_F(Cli, ReleaseQuarantinesAndSuggestsNames) {
                                "internal-https?)\n");
 }
 
+TEST_F(Cli, AllocatingAReleasedNameWithAnotherCountKeepsItsOldQuarantine) {
+    init();
+    auto first = run({"allocate", "ntfy"});
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    const std::string old = first.out.substr(0, first.out.size() - 1);
+    ASSERT_EQ(run({"release", "ntfy"}).exit_code, 0);
+    auto again = run({"allocate", "ntfy", "--count", "2"});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_TRUE(std::regex_match(again.out, std::regex("25[0-9]{3}-25[0-9]{3}\n"))) << again.out;
+    EXPECT_NE(again.out.substr(0, old.size()), old);  // the old port stays out of reach
+    const std::string text = read_text(registry());
+    EXPECT_TRUE(contains(text, "[[released]]\nname = \"ntfy\"\nport = " + old + "\n")) << text;
+    auto j = nlohmann::json::parse(run({"list", "--json"}).out);
+    std::string block;
+    for (const auto& a : j["allocations"]) {
+        if (a["name"] == "ntfy") {
+            block =
+                std::to_string(a["first"].get<int>()) + "-" + std::to_string(a["last"].get<int>());
+        }
+    }
+    EXPECT_EQ(block + "\n", again.out);
+    EXPECT_TRUE(std::regex_search(run({"list"}).out, std::regex("ntfy +" + old + " +tcp +20")));
+    auto pin = expect_unchanged({"allocate", "web", "--port", old}, 1);
+    EXPECT_TRUE(contains(pin.err, "port " + old + " is in quarantine after ntfy was released"))
+        << pin.err;
+}
+
 TEST_F(Cli, FindsTheRegistryByWalkingUpAndHonoursOverrides) {
     init();
     fs::create_directories(m_dir.path() / "deep" / "er");

@@ -124,6 +124,11 @@ TEST(Allocator, ReservedPoolRefusesPinsThatDoNotNameIt) {
     auto r = a.allocate("score", pin);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ErrorCode::conflict);
+    EXPECT_EQ(r.error().message,
+              "cannot pin score to 25560: pool future-scores (25550-25599) is reserved for "
+              "requests that name it");
+    EXPECT_EQ(r.error().hint.kind, HintKind::name_pool);
+    EXPECT_EQ(r.error().hint.subject, "future-scores");
     pin.pool = "future-scores";
     EXPECT_EQ(a.allocate("score", pin).value(), (PortRange{25560, 25560}));
     EXPECT_EQ(a.find("score")->pool, "future-scores");
@@ -254,4 +259,227 @@ TEST(Allocator, RejectsBadNamesBeforeAnythingElse) {
 TEST(Allocator, SwappedBoundsAreNormalised) {
     PortAllocator a(25999, 25000);
     EXPECT_EQ(a.range(), (PortRange{25000, 25999}));
+}
+
+namespace {
+
+// The released entries of `a` as "name ports/protocols until-day" lines, in canonical order.
+std::vector<std::string> quarantine_of(const PortAllocator& a) {
+    std::vector<std::string> out;
+    for (const auto& r : a.registry().released) {
+        out.push_back(r.name + " " + r.ports.to_string() + "/" +
+                      std::string(to_string(r.protocols)) + " " + format_time(r.until));
+    }
+    return out;
+}
+
+// `name` allocated with `options` at day 0 and released at day 1 (30 days of quarantine).
+PortRange allocate_and_release(PortAllocator& a, const std::string& name,
+                               AllocateOptions options = {}) {
+    options.now = at(0);
+    PortRange ports = a.allocate(name, options).value();
+    ReleaseOptions r;
+    r.now = at(1);
+    EXPECT_TRUE(a.release(name, r));
+    return ports;
+}
+
+AllocateOptions on_day(int day) {
+    AllocateOptions o;
+    o.now = at(day);
+    return o;
+}
+
+// A request on `day` for `count` ports, pinned at `port` when it is not 0.
+AllocateOptions block_of(std::uint16_t count, int day, Port port = 0,
+                         Protocols protocols = Protocols::tcp) {
+    AllocateOptions o = on_day(day);
+    o.count = count;
+    o.protocols = protocols;
+    if (port != 0) {
+        o.port = port;
+    }
+    return o;
+}
+
+}  // namespace
+
+TEST(AllocatorQuarantine, AnotherCountKeepsTheOldPortsQuarantined) {
+    PortAllocator a = adr_allocator();
+    PortRange old = allocate_and_release(a, "ntfy");
+    PortRange block = a.allocate("ntfy", block_of(2, 2)).value();
+    EXPECT_EQ(block.size(), 2U);
+    EXPECT_FALSE(block.contains(old.first));  // the walk skips quarantine, the name's own too
+    EXPECT_EQ(quarantine_of(a),
+              std::vector<std::string>{"ntfy " + old.to_string() + "/tcp 2026-02-01T00:00:00Z"});
+    AllocateOptions pin = on_day(3);
+    pin.port = old.first;
+    auto other = a.allocate("web", pin);
+    ASSERT_FALSE(other);
+    EXPECT_EQ(other.error().message, "cannot pin web to " + old.to_string() + "/tcp: port " +
+                                         old.to_string() +
+                                         " is in quarantine after ntfy was released, until "
+                                         "2026-02-01T00:00:00Z");
+}
+
+TEST(AllocatorQuarantine, ReleasingAgainKeepsTheOlderQuarantine) {
+    PortAllocator a = adr_allocator();
+    PortRange old = allocate_and_release(a, "ntfy");
+    PortRange block = a.allocate("ntfy", block_of(2, 2)).value();
+    ReleaseOptions r;
+    r.now = at(3);
+    ASSERT_TRUE(a.release("ntfy", r));
+    std::vector<std::string> expected{"ntfy " + old.to_string() + "/tcp 2026-02-01T00:00:00Z",
+                                      "ntfy " + block.to_string() + "/tcp 2026-02-03T00:00:00Z"};
+    if (block.first < old.first) {
+        std::swap(expected[0], expected[1]);
+    }
+    EXPECT_EQ(quarantine_of(a), expected);
+    // Asked for with its old size, the name takes the lowest fitting entry back.
+    EXPECT_EQ(a.allocate("ntfy", on_day(4)).value(), old);
+    EXPECT_EQ(quarantine_of(a),
+              std::vector<std::string>{"ntfy " + block.to_string() + "/tcp 2026-02-03T00:00:00Z"});
+}
+
+TEST(AllocatorQuarantine, FewerProtocolsKeepTheOthersQuarantined) {
+    PortAllocator a = adr_allocator();
+    AllocateOptions both;
+    both.protocols = Protocols::tcp_udp;
+    PortRange old = allocate_and_release(a, "dns", both);
+    AllocateOptions tcp = on_day(2);
+    tcp.protocols = Protocols::tcp;
+    EXPECT_EQ(a.allocate("dns", tcp).value(), old);
+    EXPECT_EQ(quarantine_of(a),
+              std::vector<std::string>{"dns " + old.to_string() + "/udp 2026-02-01T00:00:00Z"});
+    AllocateOptions pin = on_day(3);
+    pin.port = old.first;
+    pin.protocols = Protocols::udp;
+    auto other = a.allocate("syslog", pin);
+    ASSERT_FALSE(other);
+    EXPECT_EQ(other.error().code, ErrorCode::conflict);
+}
+
+TEST(AllocatorQuarantine, AnotherProtocolKeepsTheOldOneQuarantined) {
+    PortAllocator a = adr_allocator();
+    PortRange old = allocate_and_release(a, "dns");
+    AllocateOptions udp = on_day(2);
+    udp.protocols = Protocols::udp;
+    EXPECT_EQ(a.allocate("dns", udp).value(), old);  // the same number, for UDP now
+    EXPECT_EQ(quarantine_of(a),
+              std::vector<std::string>{"dns " + old.to_string() + "/tcp 2026-02-01T00:00:00Z"});
+}
+
+TEST(AllocatorQuarantine, AnotherPoolKeepsTheOldPortsQuarantined) {
+    PortAllocator a = adr_allocator();
+    PortRange old = allocate_and_release(a, "exporter");
+    AllocateOptions metrics = on_day(2);
+    metrics.pool = "metrics";
+    PortRange now = a.allocate("exporter", metrics).value();
+    EXPECT_TRUE((PortRange{25090, 25099}).contains(now));
+    EXPECT_EQ(quarantine_of(a), std::vector<std::string>{"exporter " + old.to_string() +
+                                                         "/tcp 2026-02-01T00:00:00Z"});
+}
+
+TEST(AllocatorQuarantine, APartlyOverlappingBlockKeepsTheRestQuarantined) {
+    PortAllocator a = adr_allocator();
+    ASSERT_EQ(allocate_and_release(a, "grpc", block_of(10, 0, 25300, Protocols::tcp_udp)),
+              (PortRange{25300, 25309}));
+    EXPECT_EQ(a.allocate("grpc", block_of(10, 2, 25305, Protocols::tcp_udp)).value(),
+              (PortRange{25305, 25314}));
+    EXPECT_EQ(quarantine_of(a),
+              std::vector<std::string>{"grpc 25300-25304/tcp+udp 2026-02-01T00:00:00Z"});
+}
+
+TEST(AllocatorQuarantine, ABlockInsideTheOldOneSplitsItByPortAndProtocol) {
+    PortAllocator a = adr_allocator();
+    allocate_and_release(a, "grpc", block_of(10, 0, 25300, Protocols::tcp_udp));
+    EXPECT_EQ(a.allocate("grpc", block_of(2, 2, 25302)).value(), (PortRange{25302, 25303}));
+    EXPECT_EQ(quarantine_of(a),
+              (std::vector<std::string>{"grpc 25300-25301/tcp+udp 2026-02-01T00:00:00Z",
+                                        "grpc 25302-25303/udp 2026-02-01T00:00:00Z",
+                                        "grpc 25304-25309/tcp+udp 2026-02-01T00:00:00Z"}));
+    // Nobody else gets the kept ports; the walk skips them for everyone.
+    AllocateOptions pin = on_day(3);
+    pin.port = 25304;
+    pin.protocols = Protocols::udp;
+    auto other = a.allocate("other", pin);
+    ASSERT_FALSE(other);
+    EXPECT_EQ(other.error().message,
+              "cannot pin other to 25304/udp: port 25304 is in quarantine after grpc was "
+              "released, until 2026-02-01T00:00:00Z");
+    EXPECT_EQ(a.registry().allocations.size(), 3U);
+}
+
+TEST(AllocatorQuarantine, ExpiredPartsArePrunedAndCountAsAChange) {
+    PortAllocator a = adr_allocator();
+    allocate_and_release(a, "ntfy");
+    const auto before = a.revision();
+    a.prune_expired(at(30));
+    EXPECT_EQ(a.revision(), before);
+    a.prune_expired(at(31));
+    EXPECT_GT(a.revision(), before);
+    EXPECT_TRUE(a.registry().released.empty());
+}
+
+TEST(Allocator, PinNamesTheHolderAfterReleasesReorderedTheEntries) {
+    PortAllocator a(25000, 25999);
+    for (auto [name, port] :
+         {std::pair{"a", 25100}, std::pair{"b", 25200}, std::pair{"c", 25300}}) {
+        AllocateOptions pin;
+        pin.port = static_cast<Port>(port);
+        ASSERT_TRUE(a.allocate(name, pin));
+    }
+    ReleaseOptions none;
+    none.quarantine_days = 0;
+    ASSERT_TRUE(a.release("a", none));  // c moves into a's slot
+    AllocateOptions pin;
+    pin.port = 25299;
+    pin.count = 3;
+    auto r = a.allocate("d", pin);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message,
+              "cannot pin d to 25299-25301/tcp: port 25300 is already allocated to c");
+    pin.port = 25100;
+    pin.count = 1;
+    EXPECT_EQ(a.allocate("d", pin).value(), (PortRange{25100, 25100}));
+}
+
+TEST(Allocator, ACopyAllocatesIndependently) {
+    PortAllocator a = adr_allocator();
+    PortAllocator b = a;
+    AllocateOptions pin;
+    pin.port = 25300;
+    ASSERT_TRUE(b.allocate("web", pin));
+    EXPECT_EQ(a.find("web"), nullptr);
+    EXPECT_EQ(a.allocate("web", pin).value(), (PortRange{25300, 25300}));
+    a = b;
+    pin.port = 25301;
+    EXPECT_EQ(a.allocate("web", pin).error().code, ErrorCode::conflict);
+}
+
+TEST(Allocator, OnlyRegisteredPortsLeftHintsAtAllowingThem) {
+    PortAllocator a(25010, 25010);  // Impala's port
+    auto r = a.allocate("x");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::exhausted);
+    EXPECT_EQ(r.error().message,
+              "no candidate ports for x in the default pool of 25010 (all are IANA-registered "
+              "or used by known software)");
+    EXPECT_EQ(r.error().hint.kind, HintKind::allow_registered);
+    AllocateOptions allow;
+    allow.allow_registered = true;
+    EXPECT_EQ(a.allocate("x", allow).value(), (PortRange{25010, 25010}));
+}
+
+TEST(Allocator, AddedPoolsLeaveTheDefaultPool) {
+    PortAllocator a(25000, 25009);
+    AllocateOptions o;
+    o.allow_registered = true;
+    ASSERT_TRUE(a.allocate("first", o));
+    ASSERT_TRUE(a.add_pool("all", PortRange{25000, 25009}, false));
+    auto r = a.allocate("second", o);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message,
+              "no candidate ports for second in the default pool of "
+              "25000-25009");
 }

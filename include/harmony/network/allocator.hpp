@@ -1,29 +1,24 @@
 // PortAllocator: named, idempotent, deterministic port allocation inside one range.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 #include <harmony/network/error.hpp>
+#include <harmony/network/hash.hpp>
 #include <harmony/network/port_range.hpp>
 #include <harmony/network/protocol.hpp>
 #include <harmony/network/registry.hpp>
 
 namespace harmony::network {
 
-// FNV-1a 64-bit hash (offset basis 0xcbf29ce484222325, prime 0x100000001b3) of the bytes.
-constexpr std::uint64_t fnv1a64(std::string_view bytes) noexcept {
-    std::uint64_t h = 0xcbf29ce484222325ULL;
-    for (char c : bytes) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 0x100000001b3ULL;
-    }
-    return h;
+namespace detail {
+class CandidateSet;
 }
 
 // Answers "is this port in use on this host right now for these protocols?" (--probe).
@@ -59,12 +54,23 @@ class PortAllocator {
     // an invalid one yields allocations that may overlap its bad entries.
     explicit PortAllocator(Registry registry);
 
+    // Copies are independent allocators over equal registries.
+    PortAllocator(const PortAllocator& other);
+    PortAllocator& operator=(const PortAllocator& other);
+    PortAllocator(PortAllocator&& other) noexcept;
+    PortAllocator& operator=(PortAllocator&& other) noexcept;
+    ~PortAllocator();
+
     // Places `name` by the deterministic rule (product contract) or returns its existing ports
-    // unchanged. Errors: invalid_argument (bad name/option), not_found (unknown pool),
-    // conflict (pin taken, name placed differently than asked), exhausted (no room).
+    // unchanged. A released name takes its old ports back when they fit the request; every old
+    // port (and protocol) it does not take back stays in quarantine. Errors: invalid_argument
+    // (bad name/option), not_found (unknown pool), conflict (pin taken, name placed
+    // differently than asked), exhausted (no room). The cost does not grow with the number of
+    // allocations: occupancy bitmaps and indexes, not scans.
     Expected<PortRange> allocate(std::string_view name, const AllocateOptions& options = {});
 
-    // Removes `name` and puts its ports in quarantine. Error: not_found (with a suggestion).
+    // Removes `name` and puts its ports in quarantine (next to any older quarantine of the
+    // name). Error: not_found (with a suggestion).
     Expected<Released> release(std::string_view name, const ReleaseOptions& options = {});
 
     // Adds a named pool. Errors: invalid_argument (bad name, outside range), conflict (overlap).
@@ -86,30 +92,28 @@ class PortAllocator {
     // writing when nothing changed.
     [[nodiscard]] std::uint64_t revision() const noexcept { return m_revision; }
 
-    // One bit per port number 0..65535.
-    using PortBits = std::array<std::uint64_t, 1024>;
-
   private:
     struct Request;
+    struct State;  // occupancy bitmaps, holder and quarantine indexes, candidate sets
+    Expected<PortRange> update_existing(Allocation& existing, const AllocateOptions& options);
+    Expected<PortRange> choose(const Request& request, std::string& pool_name) const;
+    [[nodiscard]] const detail::CandidateSet& candidates_for(const Request& request) const;
     Expected<PortRange> place(const Request& request) const;
     Expected<PortRange> pin(const Request& request, Port port, std::string& pool) const;
+    Expected<void> check_pin_pools(const Request& request, PortRange ports,
+                                   std::string& pool_name) const;
     std::optional<PortRange> reclaim(const Request& request) const;
     void mark(const PortRange& ports, Protocols protocols, bool taken);
     void add(Allocation allocation);
+    // The first port of `ports` allocated for a protocol of `protocols`, or nullopt.
+    [[nodiscard]] std::optional<Port> first_taken(PortRange ports, Protocols protocols) const;
     [[nodiscard]] std::string holder_of(Port port, Protocols protocols) const;
-    // The active quarantine entry of another name that blocks `port` for this request, or null.
-    [[nodiscard]] const Released* quarantined_for_others(Port port, const Request& request) const;
     [[nodiscard]] const Pool* find_pool(std::string_view name) const;
 
-    Registry m_registry;  // allocations in insertion order; registry() sorts a copy
+    Registry m_registry;  // allocations in insertion order, released entries in m_state
     std::unordered_map<std::string, std::size_t> m_index;  // name -> allocations index
-    PortBits m_tcp{};                                      // ports allocated for TCP
-    PortBits m_udp{};                                      // ports allocated for UDP
+    std::unique_ptr<State> m_state;
     std::uint64_t m_revision = 0;
-    // Scratch space for place(): only the words of the pool searched are cleared and used,
-    // so a small pool costs a few words, not 8 KiB, per call. Not thread-safe (nor is the rest).
-    mutable PortBits m_candidates{};
-    mutable PortBits m_blocked{};
 };
 
 }  // namespace harmony::network
