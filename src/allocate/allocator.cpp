@@ -571,9 +571,10 @@ Expected<Released> PortAllocator::release(std::string_view name, const ReleaseOp
                                                       suggestion(name, m_registry.allocations)));
     }
     int days = options.quarantine_days.value_or(m_registry.quarantine_days);
-    if (days < 0) {
+    if (days < 0 || days > k_max_quarantine_days) {
         return fail(ErrorCode::invalid_argument,
-                    fmt::format("invalid quarantine of {} days: must be 0 or more", days));
+                    fmt::format("invalid quarantine of {} days: must be 0-{}", days,
+                                k_max_quarantine_days));
     }
     std::size_t index = it->second;
     Allocation gone = std::move(m_registry.allocations[index]);

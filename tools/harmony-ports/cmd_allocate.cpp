@@ -42,18 +42,18 @@ std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global) 
             options.protocols = *p;
         }
         if (app.count("--count") > 0) {
-            auto count = parse_decimal(o->count, "count", 1, 65535);
+            auto count = parse_block_size(o->count);
             if (!count) {
                 return report(count.error());
             }
-            options.count = static_cast<std::uint16_t>(*count);
+            options.count = *count;
         }
         if (app.count("--port") > 0) {
-            auto port = parse_decimal(o->port, "port", 0, 65535);
+            auto port = parse_port_number(o->port);
             if (!port) {
                 return report(port.error());
             }
-            options.port = static_cast<Port>(*port);
+            options.port = *port;
         }
         // Metadata is validated by the allocator, the one place its limits live.
         for (auto [flag, value, into] : {std::tuple{"--owner", &o->owner, &options.owner},

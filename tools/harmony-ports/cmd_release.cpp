@@ -24,11 +24,11 @@ std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global) {
     return [o, &app, &global] {
         ReleaseOptions options;
         if (app.count("--quarantine-days") > 0) {
-            auto days = parse_decimal(o->quarantine_days, "quarantine days", 0, 3650);
+            auto days = parse_quarantine_days(o->quarantine_days);
             if (!days) {
                 return report(days.error());
             }
-            options.quarantine_days = static_cast<int>(*days);
+            options.quarantine_days = *days;
         }
         Released released;
         auto store = open_store(global);

@@ -44,6 +44,13 @@ struct ReleaseOptions {
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 };
 
+// Numbers as people type them (decimal only, see parse_decimal), checked against the limits
+// the allocator holds them to. Error: invalid_argument, e.g. "invalid count '0': expected a
+// decimal number 1-65535".
+Expected<std::uint16_t> parse_block_size(std::string_view text);  // 1-65535
+Expected<Port> parse_port_number(std::string_view text);          // 0-65535
+Expected<int> parse_quarantine_days(std::string_view text);       // 0-k_max_quarantine_days
+
 class PortAllocator {
   public:
     // An empty registry over [first, last] (the ADR's `PortAllocator::new(25_000, 25_999)`).

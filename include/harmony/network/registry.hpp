@@ -52,6 +52,7 @@ struct Released {
 
 inline constexpr int k_schema_version = 1;
 inline constexpr int k_default_quarantine_days = 30;
+inline constexpr int k_max_quarantine_days = 3650;  // ten years: longer is a typo
 
 struct Registry {
     PortRange range = k_adr014_range;  // from harmony.toml
