@@ -1,6 +1,7 @@
 #include "util/did_you_mean.hpp"
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 namespace harmony::util {
@@ -14,7 +15,13 @@ std::size_t bounded_edit_distance(std::string_view a, std::string_view b, std::s
     if (gap > limit) {
         return limit + 1;  // at least one edit per character of difference in length
     }
-    std::vector<std::size_t> row(b.size() + 1);
+    // One row of the table; names are short, so it usually lives on the stack.
+    std::array<std::size_t, 64> small{};
+    std::vector<std::size_t> large;
+    if (b.size() >= small.size()) {
+        large.resize(b.size() + 1);
+    }
+    std::size_t* row = large.empty() ? small.data() : large.data();
     for (std::size_t j = 0; j <= b.size(); ++j) {
         row[j] = j;
     }
