@@ -18,7 +18,7 @@ namespace harmony::network {
 namespace {
 
 // How many distinct unknown service names get a "did you mean" suggestion (in file order).
-constexpr std::size_t k_max_suggested_names = 100;
+constexpr std::size_t k_max_suggested_names = 20;
 
 // Who uses a port in the topology: a service (by id) in a cluster.
 struct User {

@@ -58,7 +58,7 @@ Expected<Topology> parse_topology(std::string_view text, std::string_view file);
 //    naming both services and clusters;
 //  - mirroring-broken (error): a service on different ports in different clusters;
 //  - unknown-service (error): a cluster names a service the registry does not have (with a
-//    "did you mean" for the first 100 distinct unknown names);
+//    "did you mean" for the first 20 distinct unknown names);
 //  - range-overlaps-nodeport (error): a cluster's NodePort range overlaps the orchestrator range;
 //  - override-collides (error): a cluster's local port sits on a registry service's port.
 std::vector<Finding> check_topology(const Registry& registry, const Topology& topology,
