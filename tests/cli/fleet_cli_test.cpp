@@ -10,6 +10,7 @@
 
 #include "cli/netns.hpp"
 #include "cli/run_process.hpp"
+#include "hostile_text.hpp"
 
 using namespace harmony::testing;
 namespace fs = std::filesystem;
@@ -186,17 +187,9 @@ TEST_F(Fleet, CppExportNamesEveryServiceAndChecksItself) {
 
 namespace {
 
-std::string repeat(std::string_view piece, int times) {
-    std::string out;
-    for (int i = 0; i < times; ++i) {
-        out += piece;
-    }
-    return out;
-}
-
 // "a.a.a..." with 40,000 parts: once a stack overflow (exit 139).
 std::string forty_thousand_part_key(std::string_view first = "a") {
-    return std::string(first) + repeat(".a", 39999);
+    return dotted_key(40000, first);
 }
 
 }  // namespace

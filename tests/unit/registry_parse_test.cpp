@@ -6,7 +6,13 @@
 #include <harmony/network/limits.hpp>
 #include <harmony/network/registry_file.hpp>
 
+#include "hostile_text.hpp"
+#include "unit/parse_error_of.hpp"
+
 using namespace harmony::network;
+using harmony::testing::dotted_key;
+using harmony::testing::parse_error_of;
+using harmony::testing::repeat;
 
 namespace {
 
@@ -239,35 +245,8 @@ TEST(RegistryRender, CanonicalTextDependsOnContentNotInputOrder) {
 
 namespace {
 
-// "a.a.a...": a dotted key of `parts` parts.
-std::string dotted_key(int parts, std::string_view first = "a") {
-    std::string key(first);
-    for (int i = 1; i < parts; ++i) {
-        key += ".a";
-    }
-    return key;
-}
-
-std::string repeat(std::string_view piece, int times) {
-    std::string out;
-    for (int i = 0; i < times; ++i) {
-        out += piece;
-    }
-    return out;
-}
-
 Expected<Registry> yaml(std::string_view text) {
     return parse_registry(text, RegistryFormat::yaml, "r.yaml", k_adr014_range);
-}
-
-// The message of a parse_error (and "" with a test failure for anything else).
-std::string parse_error_of(const Expected<Registry>& r) {
-    EXPECT_FALSE(r);
-    if (r) {
-        return "";
-    }
-    EXPECT_EQ(r.error().code, ErrorCode::parse_error) << r.error().message;
-    return r.error().message;
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 // export gives services.
 #include <gtest/gtest.h>
 
+#include "hostile_text.hpp"
 #include "unit/finding_codes.hpp"
+#include "unit/parse_error_of.hpp"
 
 #include <harmony/network/allocator.hpp>
 #include <harmony/network/export.hpp>
@@ -14,6 +16,8 @@
 
 using namespace harmony::network;
 using harmony::testing::codes;
+using harmony::testing::parse_error_of;
+using harmony::testing::repeat;
 
 namespace {
 
@@ -103,32 +107,12 @@ TEST(Kube, NodePortsAndHostPortsOutsideTheRangeAreIgnored) {
 
 namespace {
 
-std::string repeat(std::string_view piece, int times) {
-    std::string out;
-    for (int i = 0; i < times; ++i) {
-        out += piece;
-    }
-    return out;
-}
-
 std::string topology_error(const std::string& text) {
-    auto t = parse_topology(text, "t.toml");
-    EXPECT_FALSE(t);
-    if (t) {
-        return "";
-    }
-    EXPECT_EQ(t.error().code, ErrorCode::parse_error) << t.error().message;
-    return t.error().message;
+    return parse_error_of(parse_topology(text, "t.toml"));
 }
 
 std::string kube_error(const std::string& text) {
-    auto k = parse_kube_objects(text, "k.json");
-    EXPECT_FALSE(k);
-    if (k) {
-        return "";
-    }
-    EXPECT_EQ(k.error().code, ErrorCode::parse_error) << k.error().message;
-    return k.error().message;
+    return parse_error_of(parse_kube_objects(text, "k.json"));
 }
 
 // A Pod with one container port whose hostPort is `number`, as kubectl would print it.
