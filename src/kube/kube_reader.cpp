@@ -2,9 +2,15 @@
 // errors turned into line:column.
 #include <harmony/network/kube.hpp>
 
+#include <charconv>
+#include <optional>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <harmony/network/limits.hpp>
+
+#include "util/input_limits.hpp"
 #include "util/printable.hpp"
 
 namespace harmony::network {
@@ -12,12 +18,35 @@ namespace {
 
 using nlohmann::json;
 
-// Deepest nesting accepted: kubectl output stays far below; deeper input is refused before
-// parsing so no recursion can grow with it.
-constexpr int k_max_depth = 64;
+// What the JSON screen refuses, at byte `offset`.
+struct JsonProblem {
+    std::size_t offset = 0;
+    std::string what;
+};
 
-// Offset of the first place nesting exceeds k_max_depth (strings skipped), or npos.
-std::size_t too_deep(std::string_view text) {
+// A number token (JSON numbers hold only these characters).
+bool is_number_char(char c) {
+    return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+// True when `token` is a number no std::int64_t (integers) or finite double holds: nlohmann
+// throws a bare out_of_range for 1e400 and turns 99999999999999999999999 into a float silently.
+// Malformed tokens are left to the parser, which reports them with a position.
+bool out_of_range(std::string_view token) {
+    const char* first = token.data();
+    const char* last = token.data() + token.size();
+    if (token.find_first_of(".eE") == std::string_view::npos) {
+        std::int64_t integer = 0;
+        return std::from_chars(first, last, integer).ec == std::errc::result_out_of_range;
+    }
+    double real = 0;
+    return std::from_chars(first, last, real).ec == std::errc::result_out_of_range;
+}
+
+// The first nesting deeper than k_max_nesting_depth or number out of range, strings skipped,
+// or nullopt. Why before parsing: our reader walks Lists by recursion, and nlohmann reports a
+// number overflow without a position.
+std::optional<JsonProblem> screen_json(std::string_view text) {
     int depth = 0;
     bool in_string = false;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -31,14 +60,25 @@ std::size_t too_deep(std::string_view text) {
         } else if (c == '"') {
             in_string = true;
         } else if (c == '{' || c == '[') {
-            if (++depth > k_max_depth) {
-                return i;
+            if (++depth > k_max_nesting_depth) {
+                return JsonProblem{i, detail::too_deep_text()};
             }
         } else if (c == '}' || c == ']') {
             --depth;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            std::size_t end = i;
+            while (end < text.size() && is_number_char(text[end])) {
+                ++end;
+            }
+            const std::string_view token = text.substr(i, end - i);
+            if (out_of_range(token)) {
+                return JsonProblem{
+                    i, fmt::format("number {} is out of range", util::printable_text(token, 40))};
+            }
+            i = end - 1;
         }
     }
-    return std::string_view::npos;
+    return std::nullopt;
 }
 
 std::string text_of(const json& j, const char* key) {
@@ -201,10 +241,13 @@ class Reader {
 }  // namespace
 
 Expected<std::vector<KubePort>> parse_kube_objects(std::string_view text, std::string_view file) {
-    if (auto deep = too_deep(text); deep != std::string_view::npos) {
-        const auto at = util::line_column(text, deep);
-        return fail(ErrorCode::parse_error, fmt::format("{}:{}:{}: nested deeper than {} levels",
-                                                        file, at.line, at.column, k_max_depth));
+    if (auto size = detail::check_input_size(text, file); !size) {
+        return std::unexpected(size.error());
+    }
+    if (auto problem = screen_json(text)) {
+        const auto at = util::line_column(text, problem->offset);
+        return fail(ErrorCode::parse_error,
+                    fmt::format("{}:{}:{}: {}", file, at.line, at.column, problem->what));
     }
     json doc;
     try {
@@ -219,6 +262,9 @@ Expected<std::vector<KubePort>> parse_kube_objects(std::string_view text, std::s
         return fail(ErrorCode::parse_error,
                     fmt::format("{}:{}:{}: invalid JSON: {}", file, at.line, at.column,
                                 util::printable_text(what, 120)));
+    } catch (const json::exception& e) {
+        return fail(ErrorCode::parse_error,
+                    fmt::format("{}: invalid JSON: {}", file, util::printable_text(e.what(), 120)));
     }
     std::vector<KubePort> out;
     if (auto ok = Reader(file).object(doc, out); !ok) {

@@ -274,87 +274,112 @@ Finding conflict(std::string_view file, SourcePosition where, std::string code,
     return f;
 }
 
-// Conflicts between well-formed entries: duplicates, overlaps, outside range or pool.
-std::vector<Finding> find_conflicts(const Registry& r, std::string_view file) {
-    std::vector<Finding> out;
-    const auto& range = r.range;
-
-    std::vector<const Pool*> pools;
-    pools.reserve(r.pools.size());
-    for (const auto& p : r.pools) {
-        pools.push_back(&p);
-    }
-    std::sort(pools.begin(), pools.end(),
-              [](const Pool* a, const Pool* b) { return a->ports < b->ports; });
-    std::map<std::string, const Pool*> pool_by_name;
-    for (std::size_t i = 0; i < pools.size(); ++i) {
-        const Pool& p = *pools[i];
-        if (!pool_by_name.emplace(p.name, &p).second) {
-            out.push_back(conflict(file, p.where, "duplicate-name",
-                                   fmt::format("duplicate pool name {}", p.name), p.ports, p.name));
+// Finds conflicts between well-formed entries: duplicates, overlaps, outside range or pool.
+class ConflictFinder {
+  public:
+    ConflictFinder(const Registry& r, std::string_view file) : m_registry(r), m_file(file) {
+        m_pools.reserve(r.pools.size());
+        for (const auto& p : r.pools) {
+            m_pools.push_back(&p);
         }
-        if (!range.contains(p.ports)) {
-            out.push_back(conflict(file, p.where, "outside-range",
-                                   fmt::format("pool {} ({}) is outside the range {}", p.name,
-                                               p.ports.to_string(), range.to_string()),
-                                   p.ports, p.name));
-        }
-        if (i > 0 && pools[i - 1]->ports.overlaps(p.ports)) {
-            out.push_back(conflict(
-                file, p.where, "pool-overlap",
-                fmt::format("pool {} ({}) overlaps pool {} ({})", p.name, p.ports.to_string(),
-                            pools[i - 1]->name, pools[i - 1]->ports.to_string()),
-                p.ports, p.name));
-        }
+        std::sort(m_pools.begin(), m_pools.end(),
+                  [](const Pool* a, const Pool* b) { return a->ports < b->ports; });
     }
 
-    std::map<std::string, const Allocation*> by_name;
-    for (const auto& a : r.allocations) {
-        if (auto [it, fresh] = by_name.emplace(a.name, &a); !fresh) {
-            out.push_back(conflict(file, a.where, "duplicate-name",
-                                   fmt::format("duplicate service name {} (first at line {})",
-                                               a.name, it->second->where.line),
-                                   a.ports, a.name));
+    std::vector<Finding> run() {
+        pools();
+        allocations();
+        for (Protocols proto : {Protocols::tcp, Protocols::udp}) {
+            duplicate_ports(proto);
         }
-        if (!range.contains(a.ports)) {
-            out.push_back(
-                conflict(file, a.where, "outside-range",
-                         fmt::format("{} is outside the range {}", label(a), range.to_string()),
-                         a.ports, a.name));
-        }
-        if (!a.pool.empty()) {
-            auto it = pool_by_name.find(a.pool);
-            if (it == pool_by_name.end()) {
-                out.push_back(conflict(
-                    file, a.where, "unknown-pool",
-                    fmt::format("{} names pool {}, which is not defined", label(a), a.pool),
-                    a.ports, a.name));
-            } else if (!it->second->ports.contains(a.ports)) {
-                out.push_back(conflict(file, a.where, "outside-pool",
-                                       fmt::format("{} is outside its pool {} ({})", label(a),
-                                                   a.pool, it->second->ports.to_string()),
-                                       a.ports, a.name));
+        return std::move(m_out);
+    }
+
+  private:
+    void add(SourcePosition where, std::string code, const std::string& message,
+             std::optional<PortRange> ports, std::string service) {
+        m_out.push_back(
+            conflict(m_file, where, std::move(code), message, ports, std::move(service)));
+    }
+
+    void pools() {
+        const PortRange& range = m_registry.range;
+        for (std::size_t i = 0; i < m_pools.size(); ++i) {
+            const Pool& p = *m_pools[i];
+            if (!m_pool_by_name.emplace(p.name, &p).second) {
+                add(p.where, "duplicate-name", fmt::format("duplicate pool name {}", p.name),
+                    p.ports, p.name);
             }
-        } else {
-            for (const Pool* p : pools) {
-                if (p->ports.overlaps(a.ports)) {
-                    out.push_back(conflict(
-                        file, a.where, "outside-pool",
-                        fmt::format("{} lies in pool {} ({}) but does not name it (add pool = "
-                                    "\"{}\")",
-                                    label(a), p->name, p->ports.to_string(), p->name),
-                        a.ports, a.name));
-                    break;
-                }
+            if (!range.contains(p.ports)) {
+                add(p.where, "outside-range",
+                    fmt::format("pool {} ({}) is outside the range {}", p.name, p.ports.to_string(),
+                                range.to_string()),
+                    p.ports, p.name);
+            }
+            if (i > 0 && m_pools[i - 1]->ports.overlaps(p.ports)) {
+                add(p.where, "pool-overlap",
+                    fmt::format("pool {} ({}) overlaps pool {} ({})", p.name, p.ports.to_string(),
+                                m_pools[i - 1]->name, m_pools[i - 1]->ports.to_string()),
+                    p.ports, p.name);
             }
         }
     }
 
-    // Overlapping ports per protocol: sweep entries in port order, remembering the entry that
-    // reaches furthest so far.
-    for (Protocols proto : {Protocols::tcp, Protocols::udp}) {
+    void allocations() {
+        std::map<std::string, const Allocation*> by_name;
+        for (const auto& a : m_registry.allocations) {
+            if (auto [it, fresh] = by_name.emplace(a.name, &a); !fresh) {
+                add(a.where, "duplicate-name",
+                    fmt::format("duplicate service name {} (first at line {})", a.name,
+                                it->second->where.line),
+                    a.ports, a.name);
+            }
+            if (!m_registry.range.contains(a.ports)) {
+                add(a.where, "outside-range",
+                    fmt::format("{} is outside the range {}", label(a),
+                                m_registry.range.to_string()),
+                    a.ports, a.name);
+            }
+            if (a.pool.empty()) {
+                unnamed_pool(a);
+            } else {
+                named_pool(a);
+            }
+        }
+    }
+
+    void named_pool(const Allocation& a) {
+        auto it = m_pool_by_name.find(a.pool);
+        if (it == m_pool_by_name.end()) {
+            add(a.where, "unknown-pool",
+                fmt::format("{} names pool {}, which is not defined", label(a), a.pool), a.ports,
+                a.name);
+        } else if (!it->second->ports.contains(a.ports)) {
+            add(a.where, "outside-pool",
+                fmt::format("{} is outside its pool {} ({})", label(a), a.pool,
+                            it->second->ports.to_string()),
+                a.ports, a.name);
+        }
+    }
+
+    void unnamed_pool(const Allocation& a) {
+        for (const Pool* p : m_pools) {
+            if (p->ports.overlaps(a.ports)) {
+                add(a.where, "outside-pool",
+                    fmt::format("{} lies in pool {} ({}) but does not name it (add pool = "
+                                "\"{}\")",
+                                label(a), p->name, p->ports.to_string(), p->name),
+                    a.ports, a.name);
+                return;
+            }
+        }
+    }
+
+    // Overlapping ports of one protocol: a sweep over entries in port order, remembering the
+    // entry that reaches furthest so far.
+    void duplicate_ports(Protocols proto) {
         std::vector<const Allocation*> sorted;
-        for (const auto& a : r.allocations) {
+        for (const auto& a : m_registry.allocations) {
             if (shares_protocol(a.protocols, proto)) {
                 sorted.push_back(&a);
             }
@@ -365,166 +390,221 @@ std::vector<Finding> find_conflicts(const Registry& r, std::string_view file) {
                          });
         const Allocation* reach = nullptr;
         for (const Allocation* a : sorted) {
-            if (reach != nullptr && a->ports.first <= reach->ports.last) {
-                // Report once per pair; tcp+udp pairs are reported under tcp only.
-                if (proto == Protocols::tcp || !has_tcp(a->protocols) ||
-                    !has_tcp(reach->protocols)) {
-                    const Allocation* later = a->where.line >= reach->where.line ? a : reach;
-                    const Allocation* earlier = later == a ? reach : a;
-                    out.push_back(conflict(
-                        file, later->where, "duplicate-port",
-                        fmt::format("duplicate port {}/{} ({}, {})", a->ports.first,
-                                    to_string(proto), earlier->name, later->name),
-                        PortRange{a->ports.first, std::min(a->ports.last, reach->ports.last)},
-                        later->name));
-                }
+            // Report once per pair; tcp+udp pairs are reported under tcp only.
+            if (reach != nullptr && a->ports.first <= reach->ports.last &&
+                (proto == Protocols::tcp || !has_tcp(a->protocols) || !has_tcp(reach->protocols))) {
+                duplicate_port(*a, *reach, proto);
             }
             if (reach == nullptr || a->ports.last > reach->ports.last) {
                 reach = a;
             }
         }
     }
-    return out;
+
+    void duplicate_port(const Allocation& a, const Allocation& reach, Protocols proto) {
+        const Allocation& later = a.where.line >= reach.where.line ? a : reach;
+        const Allocation& earlier = &later == &a ? reach : a;
+        add(later.where, "duplicate-port",
+            fmt::format("duplicate port {}/{} ({}, {})", a.ports.first, to_string(proto),
+                        earlier.name, later.name),
+            PortRange{a.ports.first, std::min(a.ports.last, reach.ports.last)}, later.name);
+    }
+
+    const Registry& m_registry;
+    std::string_view m_file;
+    std::vector<const Pool*> m_pools;  // by ports
+    std::map<std::string, const Pool*> m_pool_by_name;
+    std::vector<Finding> m_out;
+};
+
+// Sets `into` from `maybe` when it holds a value; clears `ok` when it does not.
+template <typename T, typename Into>
+void keep(bool& ok, const std::optional<T>& maybe, Into& into) {
+    ok = ok && maybe.has_value();
+    if (maybe) {
+        into = *maybe;
+    }
 }
+
+// A [[pool]] table as read so far.
+struct PoolFields {
+    Pool pool;
+    std::optional<PortRange> ports;
+    int seen = 0;  // 'ports' keys
+    bool ok = true;
+};
+
+// An [[allocation]] or [[released]] table as read so far.
+struct EntryFields {
+    Allocation entry;
+    std::optional<PortRange> port, ports;
+    std::optional<TimePoint> released, until;
+    int seen = 0;  // 'port' and 'ports' keys
+    bool ok = true;
+};
+
+// The content model: one function per key of the root and per kind of table.
+class RegistryReader {
+  public:
+    RegistryReader(Decoder& decoder, Registry& registry)
+        : m_decoder(decoder), m_registry(registry) {}
+
+    void root(const DocNode& root) {
+        m_decoder.each_key(
+            root, "the registry", k_root_keys,
+            [this](const std::string& key, const DocNode& value) { root_key(key, value); });
+    }
+
+  private:
+    void root_key(const std::string& key, const DocNode& value) {
+        if (key == "schema_version") {
+            schema_version(value);
+        } else if (key == "quarantine_days") {
+            quarantine_days(value);
+        } else if (key == "pool") {
+            for (const DocNode& table : tables(value, key)) {
+                pool(table);
+            }
+        } else {
+            for (const DocNode& table : tables(value, key)) {
+                entry(table, key == "released");
+            }
+        }
+    }
+
+    std::span<const DocNode> tables(const DocNode& value, std::string_view key) {
+        const auto* items = m_decoder.tables(value, key);
+        return items != nullptr ? std::span<const DocNode>(*items) : std::span<const DocNode>();
+    }
+
+    void schema_version(const DocNode& value) {
+        auto v = m_decoder.integer(value, "schema_version");
+        if (v && *v != k_schema_version) {
+            m_decoder.error(value.where,
+                            fmt::format("unsupported schema_version {} (this harmony-ports reads "
+                                        "version {})",
+                                        *v, k_schema_version));
+        }
+    }
+
+    void quarantine_days(const DocNode& value) {
+        auto v = m_decoder.integer(value, "quarantine_days");
+        if (!v) {
+            return;
+        }
+        if (*v < 0 || *v > 3650) {
+            m_decoder.error(value.where, fmt::format("quarantine_days {} must be 0-3650", *v));
+        } else {
+            m_registry.quarantine_days = static_cast<int>(*v);
+        }
+    }
+
+    void pool(const DocNode& table) {
+        PoolFields f;
+        f.pool.where = table.where;
+        m_decoder.each_key(
+            table, "a pool", k_pool_keys,
+            [&](const std::string& key, const DocNode& value) { pool_key(f, key, value); });
+        if (f.pool.name.empty() && f.ok) {
+            m_decoder.error(table.where, "pool needs a name");
+            f.ok = false;
+        }
+        if (f.seen == 0 && f.ok) {
+            m_decoder.error(table.where, fmt::format("pool {} needs ports = \"A-B\"", f.pool.name));
+            f.ok = false;
+        }
+        if (f.ok) {
+            f.pool.ports = *f.ports;
+            m_registry.pools.push_back(std::move(f.pool));
+        }
+    }
+
+    void pool_key(PoolFields& f, const std::string& key, const DocNode& value) {
+        if (key == "name") {
+            keep(f.ok, m_decoder.name(value, "pool name"), f.pool.name);
+        } else if (key == "ports") {
+            ++f.seen;
+            f.ports = m_decoder.ports(value, key);
+            f.ok = f.ok && f.ports.has_value();
+        } else {
+            keep(f.ok, m_decoder.boolean(value, "reserved"), f.pool.reserved);
+        }
+    }
+
+    void entry(const DocNode& table, bool released) {
+        EntryFields f;
+        f.entry.where = table.where;
+        auto keys = released ? std::span<const std::string_view>(k_released_keys)
+                             : std::span<const std::string_view>(k_allocation_keys);
+        m_decoder.each_key(
+            table, released ? "a released entry" : "an allocation", keys,
+            [&](const std::string& key, const DocNode& value) { entry_key(f, key, value); });
+        const char* kind = released ? "released entry" : "allocation";
+        if (f.ok && f.entry.name.empty()) {
+            m_decoder.error(table.where, fmt::format("{} needs a name", kind));
+            f.ok = false;
+        }
+        const auto what = fmt::format("{} {}", kind, f.entry.name);
+        auto ports =
+            f.ok ? m_decoder.entry_ports(table, f.port, f.ports, f.seen, what) : std::nullopt;
+        if (!ports) {
+            return;
+        }
+        f.entry.ports = *ports;
+        if (!released) {
+            m_registry.allocations.push_back(std::move(f.entry));
+        } else if (!f.released || !f.until) {
+            m_decoder.error(table.where,
+                            fmt::format("{} needs 'released' and 'until' times", what));
+        } else {
+            const Allocation& a = f.entry;
+            m_registry.released.push_back(
+                Released{a.name, a.ports, a.protocols, *f.released, *f.until, a.where});
+        }
+    }
+
+    void entry_key(EntryFields& f, const std::string& key, const DocNode& value) {
+        Allocation& a = f.entry;
+        if (key == "name") {
+            keep(f.ok, m_decoder.name(value, "service name"), a.name);
+        } else if (key == "port" || key == "ports") {
+            ++f.seen;
+            auto ports = m_decoder.ports(value, key);
+            f.ok = f.ok && ports.has_value();
+            (key == "port" ? f.port : f.ports) = ports;
+        } else if (key == "protocols") {
+            keep(f.ok, m_decoder.protocols(value), a.protocols);
+        } else if (key == "pool") {
+            keep(f.ok, m_decoder.name(value, "pool"), a.pool);
+        } else if (key == "owner" || key == "notes") {
+            keep(f.ok, m_decoder.free_text(value, key, false), key == "owner" ? a.owner : a.notes);
+        } else if (key == "process") {
+            keep(f.ok, m_decoder.free_text(value, key, true), a.process);
+        } else {
+            auto time = m_decoder.time(value, key);
+            f.ok = f.ok && time.has_value();
+            (key == "released" ? f.released : f.until) = time;
+        }
+    }
+
+    Decoder& m_decoder;
+    Registry& m_registry;
+};
 
 }  // namespace
 
 Decoded decode_registry(const DocNode& root, std::string_view file, PortRange range) {
     Decoded out;
-    Registry& r = out.registry;
-    r.range = range;
-    Decoder d(file);
+    out.registry.range = range;
+    Decoder decoder(file);
     if (root.kind != DocNode::Kind::table) {
-        d.error(root.where, "the registry must be a table of keys");
+        decoder.error(root.where, "the registry must be a table of keys");
+        out.errors = decoder.take_errors();
         return out;
     }
-    d.each_key(
-        root, "the registry", k_root_keys, [&](const std::string& key, const DocNode& value) {
-            if (key == "schema_version") {
-                if (auto v = d.integer(value, key)) {
-                    if (*v != k_schema_version) {
-                        d.error(
-                            value.where,
-                            fmt::format("unsupported schema_version {} (this harmony-ports reads "
-                                        "version {})",
-                                        *v, k_schema_version));
-                    }
-                }
-            } else if (key == "quarantine_days") {
-                if (auto v = d.integer(value, key)) {
-                    if (*v < 0 || *v > 3650) {
-                        d.error(value.where, fmt::format("quarantine_days {} must be 0-3650", *v));
-                    } else {
-                        r.quarantine_days = static_cast<int>(*v);
-                    }
-                }
-            } else if (key == "pool") {
-                const auto* items = d.tables(value, key);
-                for (const DocNode& t : items ? *items : std::vector<DocNode>{}) {
-                    Pool p;
-                    p.where = t.where;
-                    bool ok = true;
-                    int seen = 0;
-                    std::optional<PortRange> ports;
-                    d.each_key(t, "a pool", k_pool_keys,
-                               [&](const std::string& k, const DocNode& v) {
-                                   if (k == "name") {
-                                       auto n = d.name(v, "pool name");
-                                       ok = ok && n.has_value();
-                                       p.name = n.value_or("");
-                                   } else if (k == "ports") {
-                                       ++seen;
-                                       ports = d.ports(v, k);
-                                       ok = ok && ports.has_value();
-                                   } else {
-                                       auto b = d.boolean(v, "reserved");
-                                       ok = ok && b.has_value();
-                                       p.reserved = b.value_or(false);
-                                   }
-                               });
-                    if (p.name.empty() && ok) {
-                        d.error(t.where, "pool needs a name");
-                        ok = false;
-                    }
-                    if (seen == 0 && ok) {
-                        d.error(t.where, fmt::format("pool {} needs ports = \"A-B\"", p.name));
-                        ok = false;
-                    }
-                    if (ok) {
-                        p.ports = *ports;
-                        r.pools.push_back(std::move(p));
-                    }
-                }
-            } else {
-                const bool released = key == "released";
-                const auto* items = d.tables(value, key);
-                for (const DocNode& t : items ? *items : std::vector<DocNode>{}) {
-                    Allocation a;
-                    a.where = t.where;
-                    std::optional<PortRange> port, ports;
-                    std::optional<TimePoint> at, until;
-                    int seen = 0;
-                    bool ok = true;
-                    auto fields = released ? std::span<const std::string_view>(k_released_keys)
-                                           : std::span<const std::string_view>(k_allocation_keys);
-                    d.each_key(t, released ? "a released entry" : "an allocation", fields,
-                               [&](const std::string& k, const DocNode& v) {
-                                   auto keep = [&](auto&& maybe, auto& into) {
-                                       ok = ok && maybe.has_value();
-                                       if (maybe) {
-                                           into = *maybe;
-                                       }
-                                   };
-                                   if (k == "name") {
-                                       keep(d.name(v, "service name"), a.name);
-                                   } else if (k == "port" || k == "ports") {
-                                       ++seen;
-                                       auto pr = d.ports(v, k);
-                                       ok = ok && pr.has_value();
-                                       (k == "port" ? port : ports) = pr;
-                                   } else if (k == "protocols") {
-                                       keep(d.protocols(v), a.protocols);
-                                   } else if (k == "pool") {
-                                       keep(d.name(v, "pool"), a.pool);
-                                   } else if (k == "owner" || k == "notes") {
-                                       keep(d.free_text(v, k, false),
-                                            k == "owner" ? a.owner : a.notes);
-                                   } else if (k == "process") {
-                                       keep(d.free_text(v, k, true), a.process);
-                                   } else {
-                                       auto tp = d.time(v, k);
-                                       ok = ok && tp.has_value();
-                                       (k == "released" ? at : until) = tp;
-                                   }
-                               });
-                    if (ok && a.name.empty()) {
-                        d.error(t.where, fmt::format("{} needs a name",
-                                                     released ? "released entry" : "allocation"));
-                        ok = false;
-                    }
-                    auto what =
-                        fmt::format("{} {}", released ? "released entry" : "allocation", a.name);
-                    auto p = ok ? d.entry_ports(t, port, ports, seen, what) : std::nullopt;
-                    if (!p) {
-                        continue;
-                    }
-                    a.ports = *p;
-                    if (!released) {
-                        r.allocations.push_back(std::move(a));
-                        continue;
-                    }
-                    if (!at || !until) {
-                        d.error(t.where,
-                                fmt::format("{} needs 'released' and 'until' times", what));
-                        continue;
-                    }
-                    r.released.push_back(
-                        Released{a.name, a.ports, a.protocols, *at, *until, a.where});
-                }
-            }
-        });
-    out.errors = d.take_errors();
-    out.conflicts = find_conflicts(r, file);
+    RegistryReader(decoder, out.registry).root(root);
+    out.errors = decoder.take_errors();
+    out.conflicts = ConflictFinder(out.registry, file).run();
     return out;
 }
 

@@ -32,10 +32,9 @@ struct DocNode::Entry {
     SourcePosition key_position;
 };
 
-// Deepest nesting a registry file may use; deeper input is rejected before recursion grows.
-inline constexpr int k_max_depth = 16;
-
-// Parse failures carry parse_error and "file:line:col: what".
+// Parse failures carry parse_error and "file:line:col: what". Input larger than
+// k_max_input_bytes, or nested deeper or with longer dotted keys than limits.hpp allows, is
+// refused (parse_error) before any recursion can grow with it.
 // TOML: the fast canonical reader when it accepts the text, else toml++.
 Expected<DocNode> parse_toml_document(std::string_view text, std::string_view file);
 // TOML through toml++ only (the reference the fast reader is tested against).

@@ -1,11 +1,13 @@
 // TOML -> DocNode. The only translation unit that includes toml++; its exceptions stop here.
 #include "registry/doc_node.hpp"
 #include "registry/toml_fast.hpp"
-#include "util/printable.hpp"
+#include "registry/toml_screen.hpp"
+#include "util/input_limits.hpp"
 #include "util/toml.hpp"
 
-#include <algorithm>
 #include <optional>
+
+#include <harmony/network/limits.hpp>
 
 #include <fmt/format.h>
 
@@ -51,176 +53,28 @@ DocNode convert(const toml::node& node) {
     return out;
 }
 
-// Rejects what toml++ 3.3 (Debian 12) mishandles before it sees it: its whitespace test reaches
-// __builtin_unreachable for some non-ASCII code points (upstream issues #190 and #295), so
-// non-ASCII text may appear only where TOML allows it anyway -- inside strings and comments --
-// and not as the first character after a line-ending backslash in a multi-line string.
-// Returns the position and reason of the first problem, or nullopt.
-bool is_bare_key_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-';
-}
-
-struct ScreenProblem {
-    SourcePosition where;
-    const char* what;
-};
-std::optional<ScreenProblem> screen_toml(std::string_view text) {
-    if (std::size_t bad = util::first_invalid_utf8(text); bad != std::string_view::npos) {
-        const auto at = util::line_column(text, bad);
-        return ScreenProblem{{at.line, at.column}, "the file is not valid UTF-8"};
+// The position of the first table or array nested deeper than k_max_nesting_depth (the root
+// table is level 1), or nullopt. The walk stops there, so its own recursion stays bounded.
+// Why: the screen bounds brackets and key parts one by one; together (a long dotted header,
+// then dotted keys inside inline tables) they still build deeper trees.
+std::optional<SourcePosition> too_deep(const toml::node& node, SourcePosition where, int level) {
+    if (!node.is_table() && !node.is_array()) {
+        return std::nullopt;
     }
-    enum class In { code, comment, basic, literal, multi_basic, multi_literal };
-    In in = In::code;
-    int line = 1;
-    int column = 0;
-    bool after_line_backslash = false;  // in a multi-line basic string, only blanks since
-    // The last non-blank character seen outside strings: a quote opens a string only where a
-    // key or value may start, as toml++ reads it; elsewhere it is part of a bad value.
-    char last = '\n';
-    enum class Bare { none, key, value };
-    Bare bare = Bare::none;
-    std::string nest;  // open '[' (array), 'h' (table header) and '{' (inline table)
-    std::size_t i = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // a leading BOM is fine
-    for (; i < text.size(); ++i) {
-        char c = text[i];
-        auto u = static_cast<unsigned char>(c);
-        if ((u & 0xC0) != 0x80) {
-            ++column;
+    if (level > k_max_nesting_depth) {
+        return where;
+    }
+    if (const auto* table = node.as_table()) {
+        for (const auto& [key, value] : *table) {
+            if (auto deep = too_deep(value, position_of(key.source()), level + 1)) {
+                return deep;
+            }
         }
-        if (c == '\n') {
-            ++line;
-            column = 0;
-            if (in == In::code || in == In::comment) {
-                last = '\n';
-                bare = Bare::none;
+    } else {
+        for (const auto& item : *node.as_array()) {
+            if (auto deep = too_deep(item, position_of(item.source()), level + 1)) {
+                return deep;
             }
-            if (in == In::comment || in == In::basic || in == In::literal) {
-                in = In::code;  // single-line constructs end here (toml++ reports the rest)
-            }
-            continue;
-        }
-        bool non_ascii = u >= 0x80;
-        switch (in) {
-            case In::code: {
-                if (non_ascii) {
-                    return ScreenProblem{{line, column},
-                                         "non-ASCII character outside a string or comment"};
-                }
-                // toml++ reads a bare key up to the first character outside [A-Za-z0-9_-], and
-                // a bare value (number, date, boolean) up to a value terminator; a quote
-                // inside either is part of the bad token, not the start of a string.
-                if (bare == Bare::key && !is_bare_key_char(c)) {
-                    bare = Bare::none;
-                }
-                if (bare == Bare::value) {
-                    if (c == ' ' || c == '\t' || c == '\r' || c == ']' || c == '}' || c == ',' ||
-                        c == '#') {
-                        bare = Bare::none;
-                    } else {
-                        break;
-                    }
-                }
-                if (bare == Bare::key || c == ' ' || c == '\t' || c == '\r') {
-                    break;
-                }
-                if (c == '#') {
-                    in = In::comment;
-                    break;
-                }
-                const bool opener =
-                    last == '\n' || last == '=' || last == '[' || last == ',' || last == '{';
-                if ((c == '"' || c == '\'') && opener) {
-                    if (text.substr(i, 3) == "\"\"\"") {
-                        in = In::multi_basic;
-                    } else if (text.substr(i, 3) == "'''") {
-                        in = In::multi_literal;
-                    } else {
-                        in = c == '"' ? In::basic : In::literal;
-                    }
-                    if (in == In::multi_basic || in == In::multi_literal) {
-                        i += 2;
-                        column += 2;
-                    }
-                    last = c;
-                    break;
-                }
-                if (c == '[') {
-                    nest += (last == '\n' && nest.empty()) ? 'h' : '[';  // header or array
-                } else if (c == '{') {
-                    nest += '{';
-                } else if ((c == ']' || c == '}') && !nest.empty()) {
-                    nest.pop_back();
-                } else if (c != '=' && c != ',' && c != '.' && c != '"' && c != '\'') {
-                    // After '=', and after '[' or ',' inside an array, a value starts; after
-                    // '{' or ',' inside an inline table, and in a header, a key does.
-                    const bool in_array = !nest.empty() && nest.back() == '[';
-                    bare = (last == '=' || ((last == '[' || last == ',') && in_array)) ? Bare::value
-                                                                                       : Bare::key;
-                }
-                last = c;
-                break;
-            }
-            case In::comment:
-                break;
-            case In::basic:
-                if (c == '\\') {
-                    ++i;  // the escaped character cannot end the string
-                    ++column;
-                } else if (c == '"') {
-                    in = In::code;
-                }
-                break;
-            case In::literal:
-                if (c == '\'') {
-                    in = In::code;
-                }
-                break;
-            case In::multi_basic:
-                if (after_line_backslash && non_ascii) {
-                    return ScreenProblem{{line, column},
-                                         "non-ASCII character right after a line-ending "
-                                         "backslash is not supported"};
-                }
-                if (c == '\\') {
-                    // A backslash followed only by blanks up to the newline trims what follows.
-                    std::size_t j = i + 1;
-                    while (j < text.size() &&
-                           (text[j] == ' ' || text[j] == '\t' || text[j] == '\r')) {
-                        ++j;
-                    }
-                    // toml++ tests what follows a backslash for whitespace, then skips it.
-                    if (j < text.size() && static_cast<unsigned char>(text[j]) >= 0x80) {
-                        return ScreenProblem{{line, column + static_cast<int>(j - i)},
-                                             "non-ASCII character right after a backslash in a "
-                                             "multi-line string is not supported"};
-                    }
-                    if (j < text.size() && text[j] == '\n') {
-                        after_line_backslash = true;
-                        column += static_cast<int>(j - i - 1);
-                        i = j - 1;
-                    } else {
-                        ++i;
-                        ++column;
-                    }
-                    break;
-                }
-                if (c != ' ' && c != '\t' && c != '\r') {
-                    after_line_backslash = false;
-                }
-                if (text.substr(i, 3) == "\"\"\"") {
-                    in = In::code;
-                    i += 2;
-                    column += 2;
-                }
-                break;
-            case In::multi_literal:
-                if (text.substr(i, 3) == "'''") {
-                    in = In::code;
-                    i += 2;
-                    column += 2;
-                }
-                break;
         }
     }
     return std::nullopt;
@@ -236,6 +90,9 @@ std::string position_prefix(std::string_view file, SourcePosition where) {
 }
 
 Expected<DocNode> parse_toml_document(std::string_view text, std::string_view file) {
+    if (auto size = check_input_size(text, file); !size) {
+        return std::unexpected(size.error());
+    }
     if (auto fast = parse_canonical_toml(text)) {
         return std::move(*fast);
     }
@@ -243,11 +100,17 @@ Expected<DocNode> parse_toml_document(std::string_view text, std::string_view fi
 }
 
 Expected<DocNode> parse_toml_with_tomlplusplus(std::string_view text, std::string_view file) {
+    if (auto size = check_input_size(text, file); !size) {
+        return std::unexpected(size.error());
+    }
     if (auto problem = screen_toml(text)) {
         return fail(ErrorCode::parse_error, position_prefix(file, problem->where) + problem->what);
     }
     try {
         toml::table table = toml::parse(text, file);
+        if (auto deep = too_deep(table, position_of(table.source()), 1)) {
+            return fail(ErrorCode::parse_error, position_prefix(file, *deep) + too_deep_text());
+        }
         return convert(table);
     } catch (const toml::parse_error& err) {
         std::string what(err.description());

@@ -1,5 +1,6 @@
 // YAML -> DocNode. yaml-cpp reports errors by exception; they stop here.
 #include "registry/doc_node.hpp"
+#include "util/input_limits.hpp"
 
 #include <optional>
 #include <set>
@@ -8,6 +9,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
+
+#include <harmony/network/limits.hpp>
 
 namespace harmony::network::detail {
 namespace {
@@ -24,11 +27,13 @@ struct YamlError {
     std::string what;
 };
 
-DocNode convert(const YAML::Node& node, int depth) {
+// `level` counts the maps and sequences around `node`, itself included (the Screen has
+// already refused deeper input; this keeps the walk bounded on its own).
+DocNode convert(const YAML::Node& node, int level) {
     DocNode out;
     out.where = position_of(node.Mark());
-    if (depth > k_max_depth) {
-        throw YamlError{out.where, "nesting is too deep"};
+    if (level > k_max_nesting_depth && (node.IsMap() || node.IsSequence())) {
+        throw YamlError{out.where, too_deep_text()};
     }
     switch (node.Type()) {
         case YAML::NodeType::Map: {
@@ -44,14 +49,14 @@ DocNode convert(const YAML::Node& node, int depth) {
                                     fmt::format("duplicate key '{}'", key)};
                 }
                 out.entries.push_back(
-                    {key, convert(kv.second, depth + 1), position_of(kv.first.Mark())});
+                    {key, convert(kv.second, level + 1), position_of(kv.first.Mark())});
             }
             break;
         }
         case YAML::NodeType::Sequence:
             out.kind = DocNode::Kind::array;
             for (const auto& item : node) {
-                out.items.push_back(convert(item, depth + 1));
+                out.items.push_back(convert(item, level + 1));
             }
             break;
         case YAML::NodeType::Scalar:
@@ -68,13 +73,16 @@ DocNode convert(const YAML::Node& node, int depth) {
     return out;
 }
 
-// A first pass over the parser's events, before any node is built: counts documents and finds
-// aliases. Why: yaml-cpp 0.7's LoadAll loops forever on some inputs (",") producing empty
-// documents, and aliases let a few hundred bytes expand into 10^9 copied nodes.
+// A first pass over the parser's events, before any node is built: counts documents, finds
+// aliases and bounds nesting. Why: yaml-cpp 0.7's LoadAll loops forever on some inputs (",")
+// producing empty documents, aliases let a few hundred bytes expand into 10^9 copied nodes,
+// and its parser recurses once per level (up to 2,000, then a bare "bad file"): throwing at
+// the first map or sequence deeper than k_max_nesting_depth stops that recursion there.
 class Screen : public YAML::EventHandler {
   public:
     int documents = 0;
     std::optional<YAML::Mark> alias;
+    int level = 0;
 
     void OnDocumentStart(const YAML::Mark&) override { ++documents; }
     void OnDocumentEnd() override {}
@@ -86,17 +94,31 @@ class Screen : public YAML::EventHandler {
     }
     void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
                   const std::string&) override {}
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                         YAML::EmitterStyle::value) override {}
-    void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                    YAML::EmitterStyle::value) override {}
-    void OnMapEnd() override {}
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {
+        enter(mark);
+    }
+    void OnSequenceEnd() override { --level; }
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {
+        enter(mark);
+    }
+    void OnMapEnd() override { --level; }
+
+  private:
+    void enter(const YAML::Mark& mark) {
+        if (++level > k_max_nesting_depth) {
+            throw YamlError{position_of(mark), too_deep_text()};
+        }
+    }
 };
 
 }  // namespace
 
 Expected<DocNode> parse_yaml_document(std::string_view text, std::string_view file) {
+    if (auto size = check_input_size(text, file); !size) {
+        return std::unexpected(size.error());
+    }
     try {
         const std::string input(text);
         std::istringstream stream(input);
@@ -120,7 +142,7 @@ Expected<DocNode> parse_yaml_document(std::string_view text, std::string_view fi
             empty.kind = DocNode::Kind::table;
             return empty;
         }
-        return convert(doc, 0);
+        return convert(doc, 1);
     } catch (const YamlError& e) {
         return fail(ErrorCode::parse_error, position_prefix(file, e.where) + e.what);
     } catch (const YAML::Exception& e) {

@@ -17,6 +17,9 @@
 namespace harmony::network {
 namespace {
 
+// How many distinct unknown service names get a "did you mean" suggestion (in file order).
+constexpr std::size_t k_max_suggested_names = 20;
+
 // Who uses a port in the topology: a service (by id) in a cluster.
 struct User {
     int service = -1;
@@ -96,12 +99,7 @@ class Checker {
         const Cluster& cluster = m_topology.clusters[static_cast<std::size_t>(c)];
         auto it = m_allocation.find(service.name);
         if (it == m_allocation.end()) {
-            if (m_names_for_hints.empty()) {
-                for (const auto& a : m_registry.allocations) {
-                    m_names_for_hints.push_back(a.name);
-                }
-            }
-            const std::string hint = util::closest_match(service.name, m_names_for_hints);
+            const std::string& hint = hint_for(service.name);
             add("unknown-service", service.where,
                 fmt::format("cluster {} runs '{}', which is not in the registry{}", cluster.name,
                             service.name,
@@ -111,6 +109,25 @@ class Checker {
         }
         const Allocation& a = *it->second;
         use(c, service_id(a.name), a.ports, a.protocols, service.where);
+    }
+
+    // "Did you mean" for an unknown service name: computed once per name, and for the first
+    // k_max_suggested_names distinct names only, so a topology full of unknown names costs
+    // about what known names cost (one search is a pass over every registry name).
+    const std::string& hint_for(const std::string& name) {
+        static const std::string k_none;
+        if (auto known = m_hints.find(name); known != m_hints.end()) {
+            return known->second;
+        }
+        if (m_hints.size() >= k_max_suggested_names) {
+            return k_none;
+        }
+        if (m_names_for_hints.empty()) {
+            for (const auto& a : m_registry.allocations) {
+                m_names_for_hints.push_back(a.name);
+            }
+        }
+        return m_hints.emplace(name, util::closest_match(name, m_names_for_hints)).first->second;
     }
 
     void check_local(int c, const LocalPort& local) {
@@ -205,6 +222,7 @@ class Checker {
     std::unordered_map<std::string, int> m_service_ids;
     std::vector<std::string> m_names;
     std::vector<std::string> m_names_for_hints;
+    std::unordered_map<std::string, std::string> m_hints;  // unknown name -> suggestion or ""
     std::array<std::vector<User>, 2> m_users;
     std::unordered_set<std::uint64_t> m_reported;
     std::vector<std::pair<SourcePosition, Finding>> m_out;

@@ -3,9 +3,16 @@
 #include <algorithm>
 
 #include <harmony/network/allocator.hpp>
+#include <harmony/network/limits.hpp>
 #include <harmony/network/registry_file.hpp>
 
+#include "hostile_text.hpp"
+#include "unit/parse_error_of.hpp"
+
 using namespace harmony::network;
+using harmony::testing::dotted_key;
+using harmony::testing::parse_error_of;
+using harmony::testing::repeat;
 
 namespace {
 
@@ -234,4 +241,114 @@ TEST(RegistryRender, CanonicalTextDependsOnContentNotInputOrder) {
     std::reverse(b.released.begin(), b.released.end());
     std::rotate(b.released.begin(), b.released.begin() + 7, b.released.end());
     EXPECT_EQ(render_registry(a, RegistryFormat::toml), render_registry(b, RegistryFormat::toml));
+}
+
+namespace {
+
+Expected<Registry> yaml(std::string_view text) {
+    return parse_registry(text, RegistryFormat::yaml, "r.yaml", k_adr014_range);
+}
+
+}  // namespace
+
+TEST(HostileToml, A40000PartDottedKeyIsAParseErrorNotAStackOverflow) {
+    const std::string key = dotted_key(40000);
+    EXPECT_EQ(parse_error_of(toml(key + " = 1\n")),
+              "harmony.network.ports.toml:1:1: a dotted key of more than 64 parts");
+    EXPECT_EQ(parse_error_of(toml("schema_version = 1\n[" + key + "]\n")),
+              "harmony.network.ports.toml:2:2: a dotted key of more than 64 parts");
+    EXPECT_EQ(parse_error_of(toml("[[" + key + "]]\n")),
+              "harmony.network.ports.toml:1:3: a dotted key of more than 64 parts");
+    EXPECT_EQ(parse_error_of(toml("x = { " + key + " = 1 }\n")),
+              "harmony.network.ports.toml:1:7: a dotted key of more than 64 parts");
+    // Quoted parts count too; dots inside quotes do not.
+    EXPECT_EQ(parse_error_of(toml("\"a\"" + repeat(". \"b\"", 64) + " = 1\n")),
+              "harmony.network.ports.toml:1:1: a dotted key of more than 64 parts");
+    auto quoted = toml("\"" + repeat("a.", 100) + "\" = 1\n");
+    ASSERT_FALSE(quoted);
+    EXPECT_EQ(quoted.error().code, ErrorCode::invalid_registry) << quoted.error().message;
+}
+
+TEST(HostileToml, SixtyFourPartsAndSixtyFourLevelsAreStillRead) {
+    // At the limit the file parses; only the content model refuses the unknown key.
+    auto parts = toml(dotted_key(64) + " = 1\n");
+    ASSERT_FALSE(parts);
+    EXPECT_EQ(parts.error().code, ErrorCode::invalid_registry) << parts.error().message;
+    // The root table is level 1: 63 nested arrays below it are 64 levels.
+    auto arrays = toml("a = " + repeat("[", 63) + repeat("]", 63) + "\n");
+    ASSERT_FALSE(arrays);
+    EXPECT_EQ(arrays.error().code, ErrorCode::invalid_registry) << arrays.error().message;
+}
+
+TEST(HostileToml, DeeplyNestedArraysAndInlineTablesAreParseErrors) {
+    EXPECT_EQ(parse_error_of(toml("a = " + repeat("[", 100000) + "\n")),
+              "harmony.network.ports.toml:1:69: nested deeper than 64 levels");
+    EXPECT_EQ(parse_error_of(toml("a = " + repeat("{b = ", 100000) + "\n")),
+              "harmony.network.ports.toml:1:325: nested deeper than 64 levels");
+    // Brackets inside strings and comments are text.
+    auto text = toml("a = \"" + repeat("[", 1000) + "\" # " + repeat("{", 1000) + "\n");
+    ASSERT_FALSE(text);
+    EXPECT_EQ(text.error().code, ErrorCode::invalid_registry) << text.error().message;
+    // 64 levels exactly: the root, then 63 arrays.
+    EXPECT_EQ(parse_error_of(toml("a = " + repeat("[", 64) + repeat("]", 64) + "\n")),
+              "harmony.network.ports.toml:1:68: nested deeper than 64 levels");
+}
+
+TEST(HostileToml, DepthAddsUpAcrossHeadersKeysAndBrackets) {
+    // Each part is within its own limit; together they nest 1 + 40 + 30 levels.
+    const std::string text = "[" + dotted_key(40, "t") + "]\n" + dotted_key(30, "k") + " = 1\n";
+    EXPECT_EQ(parse_error_of(toml(text)),
+              "harmony.network.ports.toml:2:47: nested deeper than 64 levels");
+}
+
+TEST(HostileYaml, DeeplyNestedFlowAndBlockCollectionsAreParseErrors) {
+    EXPECT_EQ(parse_error_of(yaml(repeat("[", 65) + repeat("]", 65) + "\n")),
+              "r.yaml:1:65: nested deeper than 64 levels");
+    EXPECT_EQ(parse_error_of(yaml(repeat("{a: ", 65) + "1" + repeat("}", 65) + "\n")),
+              "r.yaml:1:257: nested deeper than 64 levels");
+    EXPECT_EQ(parse_error_of(yaml(repeat("- ", 65) + "x\n")),
+              "r.yaml:1:129: nested deeper than 64 levels");
+    std::string block;
+    for (int i = 0; i < 100; ++i) {
+        block += std::string(static_cast<std::size_t>(i), ' ') + "a:\n";
+    }
+    EXPECT_EQ(parse_error_of(yaml(block)), "r.yaml:65:65: nested deeper than 64 levels");
+    // Unclosed, yaml-cpp reads "[[" as a map and a sequence per bracket: still refused early.
+    EXPECT_EQ(parse_error_of(yaml(repeat("[", 100000))),
+              "r.yaml:1:33: nested deeper than 64 levels");
+    // 64 levels parse; the content model then wants a table at the top.
+    auto deep = yaml(repeat("[", 64) + repeat("]", 64) + "\n");
+    ASSERT_FALSE(deep);
+    EXPECT_EQ(deep.error().code, ErrorCode::invalid_registry);
+    EXPECT_EQ(deep.error().message, "r.yaml:1:1: the registry must be a table of keys");
+}
+
+TEST(HostileInput, InputsAboveTheSizeCapAreRefusedBeforeParsing) {
+    const std::string big(k_max_input_bytes + 1, '#');
+    const std::string message = ": is larger than 64 MiB, the most any input may hold";
+    EXPECT_EQ(parse_error_of(toml(big)), std::string(k_file) + message);
+    EXPECT_EQ(parse_error_of(yaml(big)), "r.yaml" + message);
+    auto config = parse_harmony_config(big, "harmony.toml");
+    ASSERT_FALSE(config);
+    EXPECT_EQ(config.error().code, ErrorCode::parse_error);
+    EXPECT_EQ(config.error().message, "harmony.toml" + message);
+    // At the cap the text is parsed (a comment: an empty registry).
+    EXPECT_TRUE(toml(std::string_view(big).substr(1)));
+}
+
+TEST(HarmonyConfig, ADeeplyDottedKeyIsAParseError) {
+    auto r = parse_harmony_config("harmony" + dotted_key(40000, "") + " = 1\n", "harmony.toml");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::parse_error);
+    EXPECT_EQ(r.error().message, "harmony.toml:1:1: a dotted key of more than 64 parts");
+}
+
+TEST(RegistryYaml, ARootThatIsNotAMapIsAnError) {
+    // Once accepted as an empty registry, so the next write replaced the file.
+    for (const char* text : {"[1]\n", "- a\n", "just text\n"}) {
+        auto r = yaml(text);
+        ASSERT_FALSE(r) << text;
+        EXPECT_EQ(r.error().code, ErrorCode::invalid_registry);
+        EXPECT_EQ(r.error().message, "r.yaml:1:1: the registry must be a table of keys");
+    }
 }

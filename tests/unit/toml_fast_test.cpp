@@ -131,8 +131,11 @@ TEST(TomlScreen, AQuoteInsideABareValueDoesNotOpenAString) {
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message, "t:1:11: non-ASCII character outside a string or comment");
     EXPECT_TRUE(parse_toml_with_tomlplusplus("a = [\n \"x\",\n \"\xc3\xa9\"]\n", "t"));
-    // Known limitation of the screen: non-ASCII in a quoted part of a dotted key is refused.
-    EXPECT_FALSE(parse_toml_with_tomlplusplus("a.\"k\xc3\xa9\" = 1\n", "t"));
+    // A quoted part of a dotted key is a string too, in a key and in a header.
+    EXPECT_TRUE(parse_toml_with_tomlplusplus("a.\"k\xc3\xa9\" = 1\n", "t"));
+    EXPECT_TRUE(parse_toml_with_tomlplusplus("[a . \"k\xc3\xa9\"]\nb = 1\n", "t"));
+    // After a value, a dot does not start a key part: what follows is refused as before.
+    EXPECT_FALSE(parse_toml_with_tomlplusplus("a = 1 .\"k\xc3\xa9\"\n", "t"));
 }
 
 TEST(TomlScreen, QuotesInsideBareTokensNeverOpenStrings) {

@@ -29,7 +29,9 @@ struct KubePort {
 
 // Reads a kubectl JSON document: a List (kind List or any *List) of Pods and Services, or a
 // single Pod or Service. Other kinds are skipped. Errors: parse_error "FILE:LINE:COL: what"
-// for malformed JSON; invalid_argument "FILE: what" for JSON that is not Kubernetes objects.
+// for malformed JSON, nesting deeper than k_max_nesting_depth and numbers out of range
+// (beyond std::int64_t, or 1e400), parse_error "FILE: what" for input larger than
+// k_max_input_bytes; invalid_argument "FILE: what" for JSON that is not Kubernetes objects.
 Expected<std::vector<KubePort>> parse_kube_objects(std::string_view text, std::string_view file);
 
 // `check --kube` findings, in the range only:

@@ -37,7 +37,9 @@ bool is_registry_file_name(std::string_view name);
 // The registry files (toml, yaml, yml) that exist in `folder`: more than one is ambiguous.
 std::vector<std::filesystem::path> registry_files_in(const std::filesystem::path& folder);
 
-// Parses registry text. `file` names the source in messages. Syntax errors are parse_error;
+// Parses registry text. `file` names the source in messages. Syntax errors are parse_error, and
+// so is input beyond limits.hpp (larger than k_max_input_bytes, nested deeper than
+// k_max_nesting_depth, a dotted key of more than k_max_key_parts parts);
 // content errors (unknown keys, bad names, wrong types, bad ranges, duplicates, overlaps,
 // entries outside the range or their pool) are all collected: invalid_registry whose message
 // holds one "file:line:col: what" line per problem. `range` is the orchestrator range.
@@ -55,7 +57,8 @@ Expected<LenientLoad> parse_registry_lenient(std::string_view text, RegistryForm
                                              std::string_view file, PortRange range);
 
 // Reads [harmony.network.defaults] orchestrator_port_range from harmony.toml text; other keys
-// are Harmony's and ignored. Missing key: k_adr014_range.
+// are Harmony's and ignored. Missing key: k_adr014_range. Errors: parse_error (syntax and the
+// limits of limits.hpp, as parse_registry), invalid_argument (a bad range).
 Expected<PortRange> parse_harmony_config(std::string_view text, std::string_view file);
 
 // Renders the registry canonically (fixed key order, entries sorted, stable across runs).

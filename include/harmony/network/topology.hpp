@@ -48,14 +48,17 @@ const std::vector<std::string_view>& cluster_kinds();
 // Reads a topology file (TOML: [[cluster]] tables with name, kind, nodeport_range, hosts,
 // services and a [cluster.ports] table of name = port | "A-B" | {ports = ..., protocols =
 // [...]}). Every problem is reported, each as "FILE:LINE:COL: what", in file order.
-// Errors: parse_error (syntax), invalid_argument (content).
+// Errors: parse_error (syntax, and input beyond limits.hpp: larger than k_max_input_bytes,
+// nested deeper than k_max_nesting_depth, a dotted key of more than k_max_key_parts parts),
+// invalid_argument (content).
 Expected<Topology> parse_topology(std::string_view text, std::string_view file);
 
 // `check --topology` findings, in time linear in the size of the topology and registry:
 //  - topology-port-reuse (error): one port (and protocol) used by two services anywhere,
 //    naming both services and clusters;
 //  - mirroring-broken (error): a service on different ports in different clusters;
-//  - unknown-service (error): a cluster names a service the registry does not have;
+//  - unknown-service (error): a cluster names a service the registry does not have (with a
+//    "did you mean" for the first 20 distinct unknown names);
 //  - range-overlaps-nodeport (error): a cluster's NodePort range overlaps the orchestrator range;
 //  - override-collides (error): a cluster's local port sits on a registry service's port.
 std::vector<Finding> check_topology(const Registry& registry, const Topology& topology,
