@@ -492,8 +492,9 @@ class RegistryReader {
         if (!v) {
             return;
         }
-        if (*v < 0 || *v > 3650) {
-            m_decoder.error(value.where, fmt::format("quarantine_days {} must be 0-3650", *v));
+        if (*v < 0 || *v > k_max_quarantine_days) {
+            m_decoder.error(value.where, fmt::format("quarantine_days {} must be 0-{}", *v,
+                                                     k_max_quarantine_days));
         } else {
             m_registry.quarantine_days = static_cast<int>(*v);
         }

@@ -15,6 +15,15 @@ namespace harmony::network::detail {
 struct DocNode {
     // `scalar` is an untyped YAML scalar: read as string, integer or boolean on demand.
     enum class Kind { table, array, string, integer, boolean, scalar, other };
+    // Declared noexcept so vectors of nodes move, not copy, when they grow: the implicit ones
+    // are judged while Entry is still incomplete.
+    DocNode() = default;
+    DocNode(const DocNode&) = default;
+    DocNode(DocNode&&) noexcept = default;
+    DocNode& operator=(const DocNode&) = default;
+    DocNode& operator=(DocNode&&) noexcept = default;
+    ~DocNode() = default;
+
     Kind kind = Kind::other;
     struct Entry;
     std::vector<Entry> entries;  // table, in file order

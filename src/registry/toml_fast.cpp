@@ -250,9 +250,21 @@ bool has_key(const DocNode& table, std::string_view key) {
 
 // toml++ tables are ordered by key; sort ours the same way so both readers give one tree.
 void sort_keys(DocNode& node) {
-    std::stable_sort(
-        node.entries.begin(), node.entries.end(),
-        [](const DocNode::Entry& a, const DocNode::Entry& b) { return a.key < b.key; });
+    // A stable insertion sort: tables hold a handful of keys, and std::stable_sort would
+    // allocate a buffer for each of a thousand tables.
+    auto& entries = node.entries;
+    for (std::size_t i = 1; i < entries.size(); ++i) {
+        if (!(entries[i].key < entries[i - 1].key)) {
+            continue;
+        }
+        auto at = std::upper_bound(entries.begin(), entries.begin() + static_cast<long>(i),
+                                   entries[i].key,
+                                   [](const std::string& key, const DocNode::Entry& e) {
+                                       return key < e.key;
+                                   });
+        std::rotate(at, entries.begin() + static_cast<long>(i),
+                    entries.begin() + static_cast<long>(i) + 1);
+    }
     for (auto& e : node.entries) {
         sort_keys(e.value);
     }
