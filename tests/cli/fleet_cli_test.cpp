@@ -153,8 +153,9 @@ TEST_F(Fleet, FindingHintsAreWordedByTheCli) {
               std::string::npos)
         << text.out;
     auto r = harmony_ports({"check", "--json", "--kube", file}, m_dir.path());
+    const json doc = json::parse(r.out);
     json hint;
-    for (const auto& f : json::parse(r.out)["findings"]) {
+    for (const auto& f : doc["findings"]) {
         if (f["code"] == "kube-port-unregistered") {
             hint = f["hint"];
         }
