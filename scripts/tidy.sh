@@ -15,8 +15,11 @@ else
 fi
 # Same std::expected workaround as cmake/Warnings.cmake; g++-only warning flags are ignored.
 # One file per clang-tidy process, so a slow file does not hold up the others.
+# A file taking longer than TIDY_TIMEOUT seconds (default 300) fails the run by name instead of
+# holding it up: a check without bounds on some code is a finding about the configuration.
 printf '%s\0' "${files[@]}" |
-  xargs -0 -n 1 -P "${TIDY_JOBS:-$(nproc)}" clang-tidy-16 -p "${BUILD_DIR:-build}" --quiet \
+  xargs -0 -n 1 -P "${TIDY_JOBS:-$(nproc)}" \
+    timeout --verbose "${TIDY_TIMEOUT:-300}" clang-tidy-16 -p "${BUILD_DIR:-build}" --quiet \
     --extra-arg=-Wno-unknown-warning-option --extra-arg=-Wno-builtin-macro-redefined \
     --extra-arg=-U__cpp_concepts --extra-arg=-D__cpp_concepts=202002L \
     --extra-arg=-std=c++2b
