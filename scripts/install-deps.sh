@@ -3,7 +3,7 @@
 # Run as root on a fresh machine; safe to run again.
 set -euo pipefail
 packages=(
-  g++ cmake ninja-build pkg-config git
+  g++ cmake ninja-build pkg-config git ccache
   libtomlplusplus-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-16 libclang-rt-16-dev clang-tidy-16 clang-format

@@ -18,9 +18,14 @@ SECONDS_PER_TARGET="${FUZZ_SECONDS:-30}"
 TARGETS="${FUZZ_TARGETS:-range_fuzz registry_toml_fuzz registry_yaml_fuzz harmony_config_fuzz toml_fast_diff_fuzz sock_diag_fuzz proc_net_fuzz proc_locks_fuzz topology_fuzz kube_fuzz}"
 
 if [[ ! -f "$BUILD/CMakeCache.txt" ]]; then
+    launcher=()
+    if command -v ccache >/dev/null; then
+        export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}"
+        launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    fi
     cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER="${CXX_FUZZ:-clang++-16}" \
         -DHARMONY_PORTS_FUZZ=ON -DBUILD_TESTING=OFF -DHARMONY_PORTS_BENCH=OFF \
-        -DCMAKE_BUILD_TYPE=RelWithDebInfo
+        -DHARMONY_PORTS_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}"
 fi
 ninja -C "$BUILD" -j"${FUZZ_JOBS:-2}" fuzz_targets
 

@@ -1,11 +1,36 @@
 #!/usr/bin/env bash
-# The one test command (README and CI): build, run every test, run them again under
-# AddressSanitizer + UndefinedBehaviorSanitizer, then run each fuzz target briefly.
+# The one test command (README and CI): formatting, build, run every test, clang-tidy on the
+# library, a Release build with its unit tests, every test again under AddressSanitizer +
+# UndefinedBehaviorSanitizer, then each fuzz target briefly. Warnings are errors throughout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
 total=0
 failed=0
+if command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR=$PWD
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+else
+  launcher=()
+fi
+
+# step LABEL COMMAND...: runs one pass/fail check and counts it.
+step() {
+  local label=$1
+  shift
+  total=$((total + 1))
+  local start=$SECONDS
+  if "$@"; then
+    echo "test.sh: $label: ok ($((SECONDS - start)) s)"
+  else
+    echo "test.sh: $label: FAILED ($((SECONDS - start)) s)"
+    failed=$((failed + 1))
+  fi
+}
+
+check_format() {
+  git ls-files -z '*.cpp' '*.hpp' | xargs -0 clang-format --dry-run -Werror
+}
 
 run_ctest() {  # run_ctest BUILD_DIR LABEL
   local log
@@ -42,13 +67,24 @@ else
   echo "test.sh: ../shared/data not present; skipped"
 fi
 
+echo "== formatting (clang-format --dry-run -Werror over every tracked C++ file)"
+step "formatting" check_format
+
 echo "== build (RelWithDebInfo)"
 scripts/build.sh
 run_ctest build "tests"
 
+echo "== clang-tidy on the library (src/), warnings as errors"
+mapfile -t library < <(git ls-files 'src/*.cpp' | grep -v port_data.cpp)
+step "clang-tidy (${#library[@]} files)" scripts/tidy.sh "${library[@]}"
+
+echo "== Release build (-O3, where GCC 12 warns differently) and its unit tests"
+BUILD_DIR=build-release BUILD_TYPE=Release CMAKE_ARGS=-DHARMONY_PORTS_BENCH=OFF scripts/build.sh
+step "unit tests (Release)" build-release/tests/harmony_ports_unit_tests --gtest_brief=1
+
 echo "== build with ASan + UBSan"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHARMONY_PORTS_SANITIZE=ON \
-  -DHARMONY_PORTS_BENCH=OFF -DBUILD_TESTING=ON >/dev/null
+  -DHARMONY_PORTS_BENCH=OFF -DBUILD_TESTING=ON -DHARMONY_PORTS_WERROR=ON "${launcher[@]}" >/dev/null
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run_ctest build-asan "tests under ASan+UBSan"

@@ -18,7 +18,7 @@ std::string port_spec(const PortRange& r) {
 std::string comment_for(const std::vector<const detail::PortRun*>& runs) {
     std::string out;
     for (std::size_t i = 0; i < runs.size(); ++i) {
-        std::string next = (out.empty() ? "" : ",") + runs[i]->name;
+        std::string next = out.empty() ? runs[i]->name : fmt::format(",{}", runs[i]->name);
         const std::string more = fmt::format(",+{} more", runs.size() - i);
         if (out.size() + next.size() + (i + 1 < runs.size() ? more.size() : 0) > k_comment_limit) {
             return out + more;
@@ -38,7 +38,10 @@ void append_rules(std::string& out, const std::vector<detail::PortRun>& runs,
         }
         std::string ports;
         for (const auto* r : rule) {
-            ports += (ports.empty() ? "" : ",") + port_spec(r->ports);
+            if (!ports.empty()) {
+                ports += ',';
+            }
+            ports += port_spec(r->ports);
         }
         out += fmt::format(
             "-A HARMONY-INFRA -p {0} -m multiport --dports {1} -m comment --comment \"{2}\" "

@@ -47,8 +47,10 @@ std::string export_nftables(const Registry& registry, std::string_view source, E
     out += "table inet harmony\ndelete table inet harmony\n\n";
     out += "table inet harmony {\n";
     out += interval_set("infra_range", {{registry.range, "HarmonyInfraPorts"}}, false);
-    out += "\n" + interval_set("allocated_tcp", tcp, true);
-    out += "\n" + interval_set("allocated_udp", udp, true);
+    out += '\n';
+    out += interval_set("allocated_tcp", tcp, true);
+    out += '\n';
+    out += interval_set("allocated_udp", udp, true);
     out += "\n\tchain infra_ports {\n";
     if (whole_range) {
         out += "\t\ttcp dport @infra_range accept\n\t\tudp dport @infra_range accept\n";

@@ -18,7 +18,7 @@ Expected<ExportScope> parse_export_scope(std::string_view text) {
         return ExportScope::allocations;
     }
     return fail(ErrorCode::invalid_argument,
-                fmt::format("unknown --scope '{}': expected range or allocations",
+                fmt::format("unknown export scope '{}': expected range or allocations",
                             util::printable_text(text)));
 }
 
@@ -49,8 +49,10 @@ std::string export_sysctl(const Registry& registry, std::string_view source, Exp
         while (end + 1 < util::k_bit_count && util::test_bit(ports, end + 1)) {
             ++end;
         }
-        list += (list.empty() ? "" : ",") +
-                PortRange{static_cast<Port>(p), static_cast<Port>(end)}.to_string();
+        if (!list.empty()) {
+            list += ',';
+        }
+        list += PortRange{static_cast<Port>(p), static_cast<Port>(end)}.to_string();
         p = end;
     }
     out += fmt::format("# Scope: the {} allocation(s) of the registry.\n",

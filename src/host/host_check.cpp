@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <tuple>
 
 #include <fmt/format.h>
 
 #include "core/port_index.hpp"
+#include "util/bits65536.hpp"
 #include "util/printable.hpp"
 
 namespace harmony::network {
@@ -37,11 +39,9 @@ std::string holder_text(const ScanRow& row) {
                        row.address);
 }
 
+// A finding about a scanned row's ports and service.
 Finding finding(Severity severity, std::string code, std::string message, const ScanRow& row) {
-    Finding f;
-    f.severity = severity;
-    f.code = std::move(code);
-    f.message = std::move(message);
+    Finding f(severity, std::move(code), std::move(message));
     f.ports = row.ports;
     f.service = row.service;
     return f;
@@ -64,30 +64,28 @@ void ephemeral_findings(const Registry& registry, const HostFacts& host,
         return;
     }
     const PortRange& range = registry.range;
-    Finding f;
-    f.code = "ephemeral-not-reserved";
+    // Error when the kernel may really hand out ports of the range now, advice otherwise.
+    const bool exposed =
+        host.linux_ephemeral && host.linux_ephemeral->overlaps(range) &&
+        !covers(*host.reserved, {std::max(range.first, host.linux_ephemeral->first),
+                                 std::min(range.last, host.linux_ephemeral->last)});
+    Finding f = exposed
+                    ? Finding(Severity::error, "ephemeral-not-reserved",
+                              fmt::format("this host's ephemeral range {} "
+                                          "(net.ipv4.ip_local_port_range) reaches into {} and "
+                                          "net.ipv4.ip_local_reserved_ports does not cover it: "
+                                          "the kernel can give those ports to outgoing "
+                                          "connections",
+                                          host.linux_ephemeral->to_string(), range.to_string()))
+                    : Finding(Severity::info, "ephemeral-not-reserved",
+                              fmt::format("net.ipv4.ip_local_reserved_ports does not reserve {}; "
+                                          "harmless while the ephemeral range stays clear of "
+                                          "it, but reserving it keeps a later change of "
+                                          "net.ipv4.ip_local_port_range out",
+                                          range.to_string()));
     f.ports = range;
     f.platform = "linux";
-    const std::string fix = fmt::format(
-        "write `harmony-ports export --format sysctl` to /etc/sysctl.d/60-harmony-ports.conf "
-        "and run `sysctl --system`");
-    if (host.linux_ephemeral && host.linux_ephemeral->overlaps(range) &&
-        !covers(*host.reserved, {std::max(range.first, host.linux_ephemeral->first),
-                                 std::min(range.last, host.linux_ephemeral->last)})) {
-        f.severity = Severity::error;
-        f.message = fmt::format(
-            "this host's ephemeral range {} (net.ipv4.ip_local_port_range) reaches into {} and "
-            "net.ipv4.ip_local_reserved_ports does not cover it: the kernel can give those "
-            "ports to outgoing connections; {}",
-            host.linux_ephemeral->to_string(), range.to_string(), fix);
-    } else {
-        f.severity = Severity::info;
-        f.message = fmt::format(
-            "net.ipv4.ip_local_reserved_ports does not reserve {}; harmless while the "
-            "ephemeral range stays clear of it, but reserving it keeps a later change of "
-            "net.ipv4.ip_local_port_range out: {}",
-            range.to_string(), fix);
-    }
+    f.hint = Hint{HintKind::reserve_ephemeral, {}};
     out.push_back(std::move(f));
 }
 
@@ -194,6 +192,44 @@ std::vector<ScanRow> scan_rows(const Registry& registry, const std::vector<Liste
     return rows;
 }
 
+Expected<HostView> view_host(const Registry& registry, const HostScanner& scanner,
+                             std::optional<PortRange> ports, ScanSource source) {
+    auto scan = scanner.scan(ScanOptions{ports, OwnerSearch::first, source, false});
+    if (!scan) {
+        return std::unexpected(scan.error());
+    }
+    HostView view{std::move(*scan), {}};
+    view.rows = scan_rows(registry, view.scan.listeners, ports);
+    const bool suspicious = std::any_of(view.rows.begin(), view.rows.end(), [](const ScanRow& r) {
+        return r.verdict == Verdict::wrong_process;
+    });
+    if (!suspicious) {
+        return view;
+    }
+    auto full = scanner.scan(ScanOptions{ports, OwnerSearch::all, source, false});
+    if (!full) {
+        return std::unexpected(full.error());
+    }
+    view.scan = std::move(*full);
+    view.rows = scan_rows(registry, view.scan.listeners, ports);
+    return view;
+}
+
+Expected<PortProbe> probe_host(const HostScanner& scanner, PortRange range) {
+    auto scan = scanner.scan(ScanOptions{range, OwnerSearch::none, ScanSource::automatic, true});
+    if (!scan) {
+        return std::unexpected(scan.error());
+    }
+    auto held = std::make_shared<std::pair<util::Bits65536, util::Bits65536>>();
+    for (const auto& l : scan->listeners) {
+        util::set_bit(l.protocol == Protocols::tcp ? held->first : held->second, l.port);
+    }
+    return PortProbe([held](Port port, Protocols protocols) {
+        return (has_tcp(protocols) && util::test_bit(held->first, port)) ||
+               (has_udp(protocols) && util::test_bit(held->second, port));
+    });
+}
+
 std::vector<Finding> check_host(const Registry& registry, const std::vector<ScanRow>& rows,
                                 const ScanResult& scan, const HostFacts& host) {
     std::vector<Finding> out;
@@ -231,24 +267,23 @@ std::vector<Finding> check_host(const Registry& registry, const std::vector<Scan
     for (const auto& [key, holders] : in_use) {
         std::string who;
         for (const ScanRow* h : holders) {
-            who += (who.empty() ? "" : ", ") + holder_text(*h);
+            if (!who.empty()) {
+                who += ", ";
+            }
+            who += holder_text(*h);
         }
         const ScanRow& row = *holders.front();
-        out.push_back(finding(
-            Severity::error, "port-in-use",
-            fmt::format("{} is in use by {} but the registry has no entry for it{}; register "
-                        "it (harmony-ports allocate NAME --port {}) or move that service out "
-                        "of {}",
-                        port_text(row), who, quarantine_hint(registry, row), row.ports.first,
-                        registry.range.to_string()),
-            row));
+        Finding f = finding(Severity::error, "port-in-use",
+                            fmt::format("{} is in use by {} but the registry has no entry for "
+                                        "it{}; register it or move that service out of {}",
+                                        port_text(row), who, quarantine_hint(registry, row),
+                                        registry.range.to_string()),
+                            row);
+        f.hint = Hint{HintKind::pin_port, std::to_string(row.ports.first)};
+        out.push_back(std::move(f));
     }
     if (scan.owners_unknown > 0) {
-        Finding f;
-        f.severity = Severity::info;
-        f.code = "owners-unknown";
-        f.message = owners_unknown_message(scan);
-        out.push_back(std::move(f));
+        out.emplace_back(Severity::info, "owners-unknown", owners_unknown_message(scan));
     }
     ephemeral_findings(registry, host, out);
     sort_by_severity(out);

@@ -90,6 +90,75 @@ std::vector<std::uint8_t> build_dump_request(const DumpRequest& request) {
     return out;
 }
 
+namespace {
+
+// The errno an NLMSG_DONE payload carries: an aborted dump puts -errno there, a complete one
+// 0 (or nothing, on old kernels).
+Expected<int> done_status(const std::uint8_t* payload, std::size_t size, std::size_t at) {
+    std::int32_t status = 0;
+    if (size >= sizeof status) {
+        std::memcpy(&status, payload, sizeof status);
+    }
+    if (status > 0 || status < -4095) {
+        return fail(ErrorCode::parse_error,
+                    fmt::format("netlink reply: end of dump at offset {} carries {}, not an errno",
+                                at, status));
+    }
+    return -status;
+}
+
+// The errno of an NLMSG_ERROR payload (0: a plain acknowledgement).
+Expected<int> error_status(const std::uint8_t* payload, std::size_t size, std::size_t at) {
+    nlmsgerr err{};
+    if (size < sizeof(err.error)) {
+        return fail(ErrorCode::parse_error,
+                    fmt::format("netlink reply: error message at offset {} is truncated", at));
+    }
+    std::memcpy(&err.error, payload, sizeof err.error);
+    // The kernel sends -errno; anything else is not from the kernel, and negating INT_MIN
+    // would be undefined.
+    if (err.error > 0 || err.error < -4095) {
+        return fail(ErrorCode::parse_error,
+                    fmt::format("netlink reply: error message at offset {} carries {}, not an "
+                                "errno",
+                                at, err.error));
+    }
+    return -err.error;
+}
+
+// Appends the socket of a SOCK_DIAG_BY_FAMILY payload to `out` (none when its port is 0).
+Expected<void> parse_socket_message(const std::uint8_t* payload, std::size_t size, std::size_t at,
+                                    Protocols protocol, std::vector<Listener>& out) {
+    inet_diag_msg msg;
+    if (size < sizeof msg) {
+        return fail(ErrorCode::parse_error,
+                    fmt::format("netlink reply: socket message at offset {} has {} bytes, needs {}",
+                                at, size, sizeof msg));
+    }
+    std::memcpy(&msg, payload, sizeof msg);
+    if (msg.idiag_family != AF_INET && msg.idiag_family != AF_INET6) {
+        return fail(ErrorCode::parse_error,
+                    fmt::format("netlink reply: socket message at offset {} has address family {}",
+                                at, msg.idiag_family));
+    }
+    const Port port = ntohs(msg.id.idiag_sport);
+    if (port == 0) {
+        return {};
+    }
+    std::array<std::uint8_t, 16> bytes{};
+    std::memcpy(bytes.data(), msg.id.idiag_src, bytes.size());
+    Listener l;
+    l.port = port;
+    l.protocol = protocol;
+    l.address = format_address(msg.idiag_family, bytes);
+    l.inode = msg.idiag_inode;
+    l.uid = msg.idiag_uid;
+    out.push_back(std::move(l));
+    return {};
+}
+
+}  // namespace
+
 Expected<DumpBatch> parse_dump_batch(std::span<const std::uint8_t> data, Protocols protocol,
                                      std::uint32_t sequence, std::vector<Listener>& out) {
     DumpBatch batch;
@@ -115,68 +184,20 @@ Expected<DumpBatch> parse_dump_batch(std::span<const std::uint8_t> data, Protoco
             at += NLMSG_ALIGN(header.nlmsg_len);  // not a reply to our request
             continue;
         }
-        if (header.nlmsg_type == NLMSG_DONE) {
-            // An aborted dump puts -errno here; a complete one 0 (or nothing, on old kernels).
-            std::int32_t status = 0;
-            if (payload_size >= sizeof status) {
-                std::memcpy(&status, payload, sizeof status);
+        if (header.nlmsg_type == NLMSG_DONE || header.nlmsg_type == NLMSG_ERROR) {
+            auto status = header.nlmsg_type == NLMSG_DONE ? done_status(payload, payload_size, at)
+                                                          : error_status(payload, payload_size, at);
+            if (!status) {
+                return std::unexpected(status.error());
             }
-            if (status > 0 || status < -4095) {
-                return fail(ErrorCode::parse_error,
-                            fmt::format("netlink reply: end of dump at offset {} carries {}, "
-                                        "not an errno",
-                                        at, status));
-            }
-            batch.error = -status;
-            batch.done = true;
-            return batch;
-        }
-        if (header.nlmsg_type == NLMSG_ERROR) {
-            nlmsgerr err{};
-            if (payload_size < sizeof(err.error)) {
-                return fail(
-                    ErrorCode::parse_error,
-                    fmt::format("netlink reply: error message at offset {} is truncated", at));
-            }
-            std::memcpy(&err.error, payload, sizeof err.error);
-            // The kernel sends -errno (error 0 is a plain acknowledgement); anything else is
-            // not from the kernel, and negating INT_MIN would be undefined.
-            if (err.error > 0 || err.error < -4095) {
-                return fail(ErrorCode::parse_error,
-                            fmt::format("netlink reply: error message at offset {} carries {}, "
-                                        "not an errno",
-                                        at, err.error));
-            }
-            batch.error = -err.error;
+            batch.error = *status;
             batch.done = true;
             return batch;
         }
         if (header.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
-            inet_diag_msg msg;
-            if (payload_size < sizeof msg) {
-                return fail(ErrorCode::parse_error,
-                            fmt::format("netlink reply: socket message at offset {} has {} "
-                                        "bytes, needs {}",
-                                        at, payload_size, sizeof msg));
-            }
-            std::memcpy(&msg, payload, sizeof msg);
-            if (msg.idiag_family != AF_INET && msg.idiag_family != AF_INET6) {
-                return fail(ErrorCode::parse_error,
-                            fmt::format("netlink reply: socket message at offset {} has address "
-                                        "family {}",
-                                        at, msg.idiag_family));
-            }
-            const Port port = ntohs(msg.id.idiag_sport);
-            if (port != 0) {
-                std::array<std::uint8_t, 16> bytes{};
-                std::memcpy(bytes.data(), msg.id.idiag_src, bytes.size());
-                Listener l;
-                l.port = port;
-                l.protocol = protocol;
-                l.address = format_address(msg.idiag_family, bytes);
-                l.inode = msg.idiag_inode;
-                l.uid = msg.idiag_uid;
-                out.push_back(std::move(l));
+            auto parsed = parse_socket_message(payload, payload_size, at, protocol, out);
+            if (!parsed) {
+                return std::unexpected(parsed.error());
             }
         }
         // Other types (NLMSG_NOOP, ...) carry nothing for us.

@@ -36,10 +36,7 @@ bool same_workload(const Allocation& a, const KubePort& p) {
 }
 
 Finding error(std::string code, std::string message, const KubePort& p, std::string service) {
-    Finding f;
-    f.severity = Severity::error;
-    f.code = std::move(code);
-    f.message = std::move(message);
+    Finding f(Severity::error, std::move(code), std::move(message));
     f.ports = PortRange{p.port, p.port};
     f.service = std::move(service);
     return f;
@@ -67,12 +64,13 @@ std::vector<Finding> check_kube(const Registry& registry, const std::vector<Kube
         }
         const Allocation* a = index.holder(p.port, p.protocol);
         if (a == nullptr) {
-            out.push_back(error("kube-port-unregistered",
-                                fmt::format("{} takes {} {} on its nodes, which the registry "
-                                            "does not have: register it (harmony-ports allocate "
-                                            "NAME --port {}) or move it",
-                                            where(p), how(p.kind), port, p.port),
-                                p, ""));
+            Finding f = error("kube-port-unregistered",
+                              fmt::format("{} takes {} {} on its nodes, which the registry "
+                                          "does not have: register it or move it",
+                                          where(p), how(p.kind), port),
+                              p, "");
+            f.hint = Hint{HintKind::pin_port, std::to_string(p.port)};
+            out.push_back(std::move(f));
         } else if (!same_workload(*a, p)) {
             out.push_back(error("kube-wrong-workload",
                                 fmt::format("{} takes {} {}, which the registry gives to {}",

@@ -64,10 +64,8 @@ class Checker {
   private:
     void add(std::string code, SourcePosition where, const std::string& message,
              const Cluster& cluster, std::string service, PortRange ports) {
-        Finding f;
-        f.severity = Severity::error;
-        f.code = std::move(code);
-        f.message = detail::position_prefix(m_file, where) + message;
+        Finding f(Severity::error, std::move(code),
+                  detail::position_prefix(m_file, where) + message);
         f.cluster = cluster.name;
         f.service = std::move(service);
         f.ports = ports;

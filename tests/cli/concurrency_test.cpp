@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/run_process.hpp"
@@ -48,7 +49,7 @@ TEST(Concurrency, SixteenProcessesAllocatingAtOnceLoseNothing) {
     for (int p = 0; p < k_processes; ++p) {
         threads.emplace_back([&, p] {
             for (int i = 0; i < k_names_each; ++i) {
-                std::string name = "w" + std::to_string(p) + "-n" + std::to_string(i);
+                const std::string name = fmt::format("w{}-n{}", p, i);
                 auto r = harmony_ports({"allocate", name}, dir.path());
                 EXPECT_EQ(r.exit_code, 0) << r.err;
                 printed[p][name] = r.out;
@@ -86,7 +87,7 @@ TEST(Concurrency, SigkillAtRandomMomentsNeverCorruptsOrLosesPrintedPorts) {
     std::map<std::string, std::string> printed;  // name -> what it printed before dying (if any)
     int killed = 0;
     for (int round = 0; round < 80; ++round) {
-        std::string name = "k" + std::to_string(round);
+        const std::string name = fmt::format("k{}", round);
         int out_pipe[2];
         ASSERT_EQ(::pipe(out_pipe), 0);
         pid_t pid = ::fork();

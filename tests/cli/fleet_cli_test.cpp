@@ -132,7 +132,7 @@ TEST_F(Fleet, KubectlObjectsAreJudgedByTheRegistry) {
                      T{"kube-port-unregistered", "",
                        "Pod monitoring/node-exporter-9kq7m container node-exporter takes "
                        "host-network port 25100/tcp on its nodes, which the registry does not "
-                       "have: register it (harmony-ports allocate NAME --port 25100) or move it"},
+                       "have: register it or move it"},
                      T{"kube-wrong-workload", "",
                        "Pod ingress-nginx/ingress-nginx-controller-5c8d66c76d-lj9zt container "
                        "controller takes hostPort 25443/tcp, which the registry gives to "
@@ -142,6 +142,29 @@ TEST_F(Fleet, KubectlObjectsAreJudgedByTheRegistry) {
                        "25000-25999: narrow the cluster's service-node-port-range so it stays "
                        "clear of 25000-25999"},
                  }));
+}
+
+// The library's finding carries a Hint; the CLI words it with its own command line, in the
+// text view on a "  hint:" line after the finding and in --json as a "hint" object.
+TEST_F(Fleet, FindingHintsAreWordedByTheCli) {
+    const std::string file = (k_data / "kube/pods-services.json").string();
+    auto text = harmony_ports({"check", "--kube", file}, m_dir.path());
+    EXPECT_EQ(text.exit_code, 1) << text.err;
+    EXPECT_NE(text.out.find("which the registry does not have: register it or move it "
+                            "[kube-port-unregistered]\n"
+                            "  hint: register it: harmony-ports allocate NAME --port 25100\n"),
+              std::string::npos)
+        << text.out;
+    auto r = harmony_ports({"check", "--json", "--kube", file}, m_dir.path());
+    const json doc = json::parse(r.out);
+    json hint;
+    for (const auto& f : doc["findings"]) {
+        if (f["code"] == "kube-port-unregistered") {
+            hint = f["hint"];
+        }
+    }
+    EXPECT_EQ(hint, json::parse(R"({"kind": "pin-port", "subject": "25100",
+        "text": "register it: harmony-ports allocate NAME --port 25100"})"));
 }
 
 TEST_F(Fleet, ASingleKubernetesObjectIsAcceptedToo) {

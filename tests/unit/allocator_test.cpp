@@ -174,7 +174,7 @@ TEST(Allocator, FillsAWholeRangeExactlyOnce) {
     o.allow_registered = true;
     std::set<Port> seen;
     for (int i = 0; i < 1000; ++i) {
-        auto p = a.allocate("s" + std::to_string(i), o);
+        auto p = a.allocate(std::string("s").append(std::to_string(i)), o);
         ASSERT_TRUE(p) << i << ": " << p.error().message;
         EXPECT_TRUE(seen.insert(p->first).second);
     }

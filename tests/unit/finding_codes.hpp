@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include <harmony/network/policy.hpp>
+#include <harmony/network/finding.hpp>
 
 namespace harmony::testing {
 

@@ -1,9 +1,10 @@
-// Verdicts and `check --host` findings from scanned sockets (plain data: the scanner seam),
-// and the real scanner finding this test process as an owner.
+// Verdicts and `check --host` findings from scanned sockets (plain data), the functions that
+// scan through a fake HostScanner, and the real scanner finding this test process as an owner.
 #include <gtest/gtest.h>
 
 #include "unit/finding_codes.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 #include <netinet/in.h>
@@ -13,6 +14,7 @@
 #include <harmony/network/allocator.hpp>
 #include <harmony/network/export.hpp>
 #include <harmony/network/host_check.hpp>
+#include <harmony/network/policy.hpp>
 
 using namespace harmony::network;
 using harmony::testing::codes;
@@ -139,8 +141,11 @@ TEST(CheckHost, FindingsNameThePortProcessAndFix) {
     EXPECT_EQ(findings[1].severity, Severity::error);
     EXPECT_EQ(findings[1].message,
               "25150/tcp is in use by nc (pid 12) on 0.0.0.0, nc (pid 12) on :: but the "
-              "registry has no entry for it; register it (harmony-ports allocate NAME --port "
-              "25150) or move that service out of 25000-25999");
+              "registry has no entry for it; register it or move that service out of "
+              "25000-25999");
+    EXPECT_EQ(findings[1].hint.kind, HintKind::pin_port);
+    EXPECT_EQ(findings[1].hint.subject, "25150");
+    EXPECT_EQ(findings.back().hint.kind, HintKind::reserve_ephemeral);
     EXPECT_EQ(findings.back().severity, Severity::info);
 }
 
@@ -268,4 +273,101 @@ TEST(NetworkNamespace, BadOrMissingNamesAreRefusedBeforeAnythingChanges) {
     EXPECT_EQ(missing.error().message,
               "no network namespace 'harmony-ports-no-such-netns' "
               "(/run/netns/harmony-ports-no-such-netns does not exist; see `ip netns list`)");
+}
+
+namespace {
+
+// Answers each scan with the sockets given for its OwnerSearch, and records the requests.
+class FakeScanner final : public HostScanner {
+  public:
+    std::vector<Listener> first;  // what OwnerSearch::first and ::none find
+    std::vector<Listener> all;    // what OwnerSearch::all finds (sharers included)
+    mutable std::vector<ScanOptions> calls;
+
+    Expected<ScanResult> scan(const ScanOptions& options) const override {
+        calls.push_back(options);
+        ScanResult result;
+        result.listeners = options.owners == OwnerSearch::all ? all : first;
+        return result;
+    }
+};
+
+// The row of a socket on `port` (not a registered port nobody listens on).
+const ScanRow& socket_row(const HostView& view, Port port) {
+    auto it = std::find_if(view.rows.begin(), view.rows.end(), [port](const ScanRow& r) {
+        return r.ports.first == port && r.verdict != Verdict::not_listening;
+    });
+    EXPECT_NE(it, view.rows.end()) << "no socket row for " << port;
+    return it != view.rows.end() ? *it : view.rows.front();
+}
+
+class FailingScanner final : public HostScanner {
+  public:
+    Expected<ScanResult> scan(const ScanOptions&) const override {
+        return fail(ErrorCode::permission_denied, "netlink: denied");
+    }
+};
+
+}  // namespace
+
+TEST(ViewHost, ScansOnceWhenNothingLooksWrong) {
+    FakeScanner scanner;
+    scanner.first = {listener(25101, Protocols::tcp, "0.0.0.0", 6, "web-server")};
+    auto view = view_host(registry(), scanner, PortRange{25000, 25999}, ScanSource::procfs);
+    ASSERT_TRUE(view) << view.error().message;
+    ASSERT_EQ(scanner.calls.size(), 1U);
+    EXPECT_EQ(scanner.calls[0].owners, OwnerSearch::first);
+    EXPECT_EQ(scanner.calls[0].source, ScanSource::procfs);
+    EXPECT_EQ(scanner.calls[0].ports, (PortRange{25000, 25999}));
+    EXPECT_FALSE(scanner.calls[0].any_state);
+    EXPECT_EQ(socket_row(*view, 25101).verdict, Verdict::ok);
+}
+
+// A pre-fork master holds the socket its worker "nginx" was found on: not the wrong process.
+TEST(ViewHost, LooksForEveryHolderBeforeCallingItTheWrongProcess) {
+    FakeScanner scanner;
+    scanner.first = {listener(25101, Protocols::tcp, "0.0.0.0", 7, "nginx")};
+    Listener shared = listener(25101, Protocols::tcp, "0.0.0.0", 7, "nginx");
+    shared.sharers = {Owner{6, "web-server"}};
+    scanner.all = {shared};
+    auto view = view_host(registry(), scanner, std::nullopt, ScanSource::automatic);
+    ASSERT_TRUE(view);
+    ASSERT_EQ(scanner.calls.size(), 2U);
+    EXPECT_EQ(scanner.calls[1].owners, OwnerSearch::all);
+    EXPECT_EQ(socket_row(*view, 25101).service, "web");
+    EXPECT_EQ(socket_row(*view, 25101).verdict, Verdict::ok);
+    EXPECT_EQ(view->scan.listeners, scanner.all);
+}
+
+TEST(ViewHost, AWrongProcessWithoutTheExpectedSharerStaysWrong) {
+    FakeScanner scanner;
+    scanner.first = scanner.all = {listener(25101, Protocols::tcp, "0.0.0.0", 7, "nginx")};
+    auto view = view_host(registry(), scanner, std::nullopt, ScanSource::automatic);
+    ASSERT_TRUE(view);
+    EXPECT_EQ(scanner.calls.size(), 2U);
+    EXPECT_EQ(socket_row(*view, 25101).verdict, Verdict::wrong_process);
+}
+
+TEST(ProbeHost, ReportsHeldPortsPerProtocolFromAnAnyStateScan) {
+    FakeScanner scanner;
+    scanner.first = {listener(25010, Protocols::tcp, "127.0.0.1", 0, ""),
+                     listener(25011, Protocols::udp, "::", 0, "")};
+    auto probe = probe_host(scanner, PortRange{25000, 25099});
+    ASSERT_TRUE(probe);
+    ASSERT_EQ(scanner.calls.size(), 1U);
+    EXPECT_TRUE(scanner.calls[0].any_state);
+    EXPECT_EQ(scanner.calls[0].owners, OwnerSearch::none);
+    EXPECT_TRUE((*probe)(25010, Protocols::tcp));
+    EXPECT_FALSE((*probe)(25010, Protocols::udp));
+    EXPECT_TRUE((*probe)(25011, Protocols::tcp_udp));
+    EXPECT_FALSE((*probe)(25012, Protocols::tcp_udp));
+}
+
+TEST(ProbeHost, AScannerErrorIsReturned) {
+    auto probe = probe_host(FailingScanner{}, PortRange{25000, 25099});
+    ASSERT_FALSE(probe);
+    EXPECT_EQ(probe.error().code, ErrorCode::permission_denied);
+    auto view = view_host(registry(), FailingScanner{}, std::nullopt, ScanSource::automatic);
+    ASSERT_FALSE(view);
+    EXPECT_EQ(view.error().message, "netlink: denied");
 }

@@ -101,3 +101,31 @@ TEST(KnownPorts, Adr014BlockHoldsTheDocumentedAssignments) {
     EXPECT_TRUE(is_registered_or_known(25565));
     EXPECT_TRUE(is_registered_or_known(25471));  // sctp only, still skipped for every protocol
 }
+
+// Messages speak of the data; the remedy is a Hint the caller words (no CLI flags or commands).
+TEST(Policy, RemediesAreHintsNotCommandLines) {
+    Registry r = adr014_default_registry();
+    r.allocations.push_back(Allocation{"x", {25000, 25000}, Protocols::tcp, "", "", "", "", {}});
+    auto findings = check_policy(r, linux_default());
+    for (const auto& f : findings) {
+        EXPECT_EQ(f.message.find("harmony-ports"), std::string::npos) << f.message;
+        EXPECT_EQ(f.message.find("--allow"), std::string::npos) << f.message;
+    }
+    auto range_level = std::find_if(findings.begin(), findings.end(), [](const Finding& f) {
+        return f.code == "iana-registered" && f.service.empty();
+    });
+    ASSERT_NE(range_level, findings.end());
+    EXPECT_EQ(range_level->hint.kind, HintKind::allow_registered);
+    EXPECT_NE(range_level->message.find("; allocate skips them unless registered ports are "
+                                        "allowed"),
+              std::string::npos)
+        << range_level->message;
+    auto on_x = std::find_if(findings.begin(), findings.end(), [](const Finding& f) {
+        return f.code == "iana-registered" && f.service == "x";
+    });
+    ASSERT_NE(on_x, findings.end());
+    EXPECT_EQ(on_x->hint.kind, HintKind::reallocate);
+    EXPECT_EQ(on_x->hint.subject, "x");
+    EXPECT_EQ(on_x->message.rfind("x 25000/tcp sits on IANA-registered 25000", 0), 0U)
+        << on_x->message;
+}

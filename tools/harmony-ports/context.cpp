@@ -102,6 +102,9 @@ void print_findings(const std::vector<Finding>& findings) {
     for (const auto& f : findings) {
         std::printf("%s: %s [%s]\n", paint(to_string(f.severity), f.severity).c_str(),
                     f.message.c_str(), f.code.c_str());
+        if (f.hint.kind != HintKind::none) {
+            std::printf("  hint: %s\n", hint_text(f.hint).c_str());
+        }
     }
     int errors = count_findings(findings, Severity::error);
     int warnings = count_findings(findings, Severity::warning);
@@ -130,6 +133,11 @@ std::string findings_json(const std::vector<Finding>& findings) {
         }
         if (!f.cluster.empty()) {
             j["cluster"] = f.cluster;
+        }
+        if (f.hint.kind != HintKind::none) {
+            j["hint"] = {{"kind", to_string(f.hint.kind)},
+                         {"subject", f.hint.subject},
+                         {"text", hint_text(f.hint)}};
         }
         out["findings"].push_back(std::move(j));
     }

@@ -40,6 +40,9 @@ std::string hint_text(const Hint& hint) {
                 "{0} is allocated: run `harmony-ports allocate {0}` again or "
                 "`harmony-ports list` to show it",
                 s);
+        case HintKind::reallocate:
+            return fmt::format("move it: harmony-ports release {0} && harmony-ports allocate {0}",
+                               s);
     }
     return {};
 }

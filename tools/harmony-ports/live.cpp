@@ -1,10 +1,5 @@
 #include "live.hpp"
 
-#include <algorithm>
-#include <memory>
-
-#include "util/bits65536.hpp"
-
 namespace harmony::cli {
 
 void add_host_options(CLI::App& app, HostOptions& options) {
@@ -32,28 +27,11 @@ Expected<LiveView> look_at_host(const Registry& registry, const HostOptions& opt
         return std::unexpected(source.error());
     }
     // /proc/sys/net is per namespace too: these are the facts of the namespace we are in.
-    LiveView view;
-    view.facts = read_host_facts();
-    auto scan = scan_host(ScanOptions{ports, OwnerSearch::first, *source, false});
-    if (!scan) {
-        return std::unexpected(scan.error());
+    auto view = view_host(registry, SystemHostScanner{}, ports, *source);
+    if (!view) {
+        return std::unexpected(view.error());
     }
-    view.scan = std::move(*scan);
-    view.rows = scan_rows(registry, view.scan.listeners, ports);
-    // A socket inherited by children (a pre-fork master, socket activation) has several
-    // holders: before calling one the wrong process, look for all of them.
-    const bool suspicious = std::any_of(view.rows.begin(), view.rows.end(), [](const ScanRow& r) {
-        return r.verdict == Verdict::wrong_process;
-    });
-    if (suspicious) {
-        auto full = scan_host(ScanOptions{ports, OwnerSearch::all, *source, false});
-        if (!full) {
-            return std::unexpected(full.error());
-        }
-        view.scan = std::move(*full);
-        view.rows = scan_rows(registry, view.scan.listeners, ports);
-    }
-    return view;
+    return LiveView{std::move(view->scan), std::move(view->rows), read_host_facts()};
 }
 
 Expected<void> add_host_findings(const Registry& registry, const HostOptions& options,
@@ -69,19 +47,7 @@ Expected<void> add_host_findings(const Registry& registry, const HostOptions& op
 }
 
 Expected<PortProbe> probe_for(const PortRange& range) {
-    // Every socket that would make bind() fail counts, not only listeners.
-    auto scan = scan_host(ScanOptions{range, OwnerSearch::none, ScanSource::automatic, true});
-    if (!scan) {
-        return std::unexpected(scan.error());
-    }
-    auto held = std::make_shared<std::pair<util::Bits65536, util::Bits65536>>();
-    for (const auto& l : scan->listeners) {
-        util::set_bit(l.protocol == Protocols::tcp ? held->first : held->second, l.port);
-    }
-    return PortProbe([held](Port port, Protocols protocols) {
-        return (has_tcp(protocols) && util::test_bit(held->first, port)) ||
-               (has_udp(protocols) && util::test_bit(held->second, port));
-    });
+    return probe_host(SystemHostScanner{}, range);
 }
 
 }  // namespace harmony::cli

@@ -4,7 +4,10 @@
 #include <harmony/network/allocator.hpp>
 #include <harmony/network/error.hpp>
 #include <harmony/network/export.hpp>
+#include <harmony/network/finding.hpp>
+#include <harmony/network/hint.hpp>
 #include <harmony/network/host_check.hpp>
+#include <harmony/network/host_facts.hpp>
 #include <harmony/network/host_scan.hpp>
 #include <harmony/network/known_ports.hpp>
 #include <harmony/network/kube.hpp>

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace harmony::network {
 
@@ -19,6 +20,8 @@ enum class HintKind {
     name_registry_file,  // a folder was given where a registry file is wanted (subject: folder)
     wait_longer,         // a lock was held too long: wait longer or stop its holder
     show_allocation,     // the change is durable but could not be printed (subject: service)
+    reallocate,          // the allocation sits on a taken port: release it and allocate it
+                         // again for a free one (subject: the service)
 };
 
 // A remedy for an Error or a Finding. `subject` is the data it is about (a path, a pool, a
@@ -27,5 +30,8 @@ struct Hint {
     HintKind kind = HintKind::none;
     std::string subject;
 };
+
+// Stable kebab-case identifier of the kind, e.g. "pin-port" (used in --json output).
+std::string_view to_string(HintKind kind) noexcept;
 
 }  // namespace harmony::network

@@ -6,8 +6,10 @@
 #include <string_view>
 #include <vector>
 
+#include <harmony/network/allocator.hpp>
+#include <harmony/network/finding.hpp>
+#include <harmony/network/host_facts.hpp>
 #include <harmony/network/host_scan.hpp>
-#include <harmony/network/policy.hpp>
 #include <harmony/network/registry.hpp>
 
 namespace harmony::network {
@@ -42,6 +44,23 @@ struct ScanRow {
 // kernel's command names (registry process names are limited to its 15 characters).
 std::vector<ScanRow> scan_rows(const Registry& registry, const std::vector<Listener>& listeners,
                                std::optional<PortRange> shown);
+
+// A scan of the host joined with the registry.
+struct HostView {
+    ScanResult scan;
+    std::vector<ScanRow> rows;  // scan_rows of scan.listeners
+};
+
+// Scans the sockets on `ports` (all when unset) with `scanner`, owners included, and joins
+// them with `registry`. A socket inherited by children (a pre-fork master, socket activation)
+// has several holders: when a row looks held by the wrong process, scans again for every
+// holder before judging. Errors: the scanner's.
+Expected<HostView> view_host(const Registry& registry, const HostScanner& scanner,
+                             std::optional<PortRange> ports, ScanSource source);
+
+// Which ports of `range` something holds now, per protocol (every socket that would make
+// bind() fail, not only listeners), as a probe for AllocateOptions. Errors: the scanner's.
+Expected<PortProbe> probe_host(const HostScanner& scanner, PortRange range);
 
 // Why some owners are missing ("the owners of 3 socket(s) could not be read: ..."), or ""
 // when every owner was found.

@@ -72,8 +72,9 @@ struct ScanResult {
     std::size_t owners_other_users = 0;
 };
 
-// The seam between "what is listening" and what is done with it: unit tests use fakes,
-// the CLI and integration tests use SystemHostScanner.
+// The seam between "what is listening" and what is done with it: the functions that scan
+// (view_host, probe_host in host_check.hpp) take one; unit tests pass fakes, the CLI and the
+// integration tests SystemHostScanner.
 class HostScanner {
   public:
     virtual ~HostScanner() = default;

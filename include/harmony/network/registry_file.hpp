@@ -8,7 +8,7 @@
 
 #include <harmony/network/error.hpp>
 #include <harmony/network/file_io.hpp>
-#include <harmony/network/policy.hpp>
+#include <harmony/network/finding.hpp>
 #include <harmony/network/registry.hpp>
 #include <harmony/network/registry_lock.hpp>
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include <harmony/network/error.hpp>
-#include <harmony/network/policy.hpp>
+#include <harmony/network/finding.hpp>
 #include <harmony/network/port_range.hpp>
 #include <harmony/network/protocol.hpp>
 #include <harmony/network/registry.hpp>
