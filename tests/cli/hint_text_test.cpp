@@ -17,7 +17,7 @@ TEST(HintText, WordsEveryKindInTheToolsOwnFlags) {
     EXPECT_EQ(hint_text(Hint{HintKind::trust_explicitly, "/shared/harmony.toml"}),
               "name it with --registry PATH or HARMONY_PORTS_REGISTRY to trust it");
     EXPECT_EQ(hint_text(Hint{HintKind::pin_port, "25010"}),
-              "register it (harmony-ports allocate NAME --port 25010)");
+              "register it: harmony-ports allocate NAME --port 25010");
     EXPECT_EQ(hint_text(Hint{HintKind::reserve_ephemeral, ""}),
               "write `harmony-ports export --format sysctl` to "
               "/etc/sysctl.d/60-harmony-ports.conf and run `sysctl --system`");

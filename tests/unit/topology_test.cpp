@@ -193,7 +193,7 @@ TEST(Kube, DeepNestingAndNumbersOutOfRangeAreParseErrorsWithAPosition) {
               "k.json:1:95: number -9223372036854775809 is out of range");
     EXPECT_EQ(
         kube_error("{\"kind\": \"List\",\n \"items\": [], \"n\": 1" + std::string(400, '0') + "}"),
-        "k.json:2:20: number 1000000000000000000000000000000000000000... is out of range");
+        "k.json:2:20: number 1" + std::string(36, '0') + "... is out of range");
     // Strings are text, the limits of int64 and double are fine, and 64 levels are read.
     EXPECT_TRUE(parse_kube_objects(R"({"kind":"Pod","x":"1e400 [[[[","spec":{}})", "k.json"));
     EXPECT_TRUE(parse_kube_objects(pod_with_host_port("9223372036854775807"), "k.json"));

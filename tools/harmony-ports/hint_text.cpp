@@ -25,7 +25,7 @@ std::string hint_text(const Hint& hint) {
         case HintKind::trust_explicitly:
             return "name it with --registry PATH or HARMONY_PORTS_REGISTRY to trust it";
         case HintKind::pin_port:
-            return fmt::format("register it (harmony-ports allocate NAME --port {})", s);
+            return fmt::format("register it: harmony-ports allocate NAME --port {}", s);
         case HintKind::reserve_ephemeral:
             return "write `harmony-ports export --format sysctl` to "
                    "/etc/sysctl.d/60-harmony-ports.conf and run `sysctl --system`";
