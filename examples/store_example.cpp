@@ -4,14 +4,23 @@
 
 #include <harmony/network/registry_store.hpp>
 
+namespace {
+
+int report(const harmony::network::Error& error) {
+    std::fprintf(stderr, "%s\n", error.message.c_str());
+    return 1;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-    using namespace harmony::network;
-    // --- the five lines the README shows ---
-    auto store = FileRegistryStore::open({.start = argc > 1 ? argv[1] : ""});
-    if (!store) return std::fprintf(stderr, "%s\n", store.error().message.c_str()), 1;
-    auto port = store->update([](PortAllocator& ports) { return ports.allocate("ntfy"); });
-    if (!port) return std::fprintf(stderr, "%s\n", port.error().message.c_str()), 1;
+    // The five lines the README shows (starting from FOLDER instead of the working folder).
+    auto store = harmony::network::FileRegistryStore::open({.start = argc > 1 ? argv[1] : ""});
+    if (!store)
+        return report(store.error());
+    auto port = store->update([](auto& ports) { return ports.allocate("ntfy"); });
+    if (!port)
+        return report(port.error());
     std::printf("ntfy -> %s (stored in %s)\n", port->to_string().c_str(), store->label().c_str());
-    // ---
     return 0;
 }

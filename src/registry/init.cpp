@@ -25,9 +25,9 @@ Expected<std::pair<fs::path, RegistryFormat>> target_of(const InitOptions& optio
             return fail(ErrorCode::io_error,
                         fmt::format("cannot read the working folder: {}", ec.message()));
         }
-        return std::pair{folder / (format == RegistryFormat::yaml ? k_registry_yaml_file
-                                                                  : k_registry_file),
-                         format};
+        return std::pair{
+            folder / (format == RegistryFormat::yaml ? k_registry_yaml_file : k_registry_file),
+            format};
     }
     const RegistryFormat by_name = format_for_path(options.registry);
     if (options.format && *options.format != by_name) {
@@ -58,8 +58,7 @@ Expected<std::vector<fs::path>> existing_registries(const fs::path& target, bool
 
 // The range to write: asked for, else harmony.toml's, else ADR-014's; a harmony.toml naming
 // another range than the one asked for is Harmony's to change, not ours.
-Expected<std::pair<PortRange, bool>> range_for(const InitOptions& options,
-                                               const fs::path& config) {
+Expected<std::pair<PortRange, bool>> range_for(const InitOptions& options, const fs::path& config) {
     auto existing = read_harmony_config(config);
     if (!existing) {
         return std::unexpected(existing.error());
@@ -114,8 +113,10 @@ Expected<InitResult> init_registry(const InitOptions& options) {
     if (!range) {
         return std::unexpected(range.error());
     }
-    InitResult result{paths, options.empty ? Registry{} : adr014_default_registry(range->first),
-                      range->second, {}};
+    InitResult result{paths,
+                      options.empty ? Registry{} : adr014_default_registry(range->first),
+                      range->second,
+                      {}};
     result.registry.range = range->first;
     if (auto ok = write_file_atomically(paths.registry, render_registry(result.registry, format));
         !ok) {

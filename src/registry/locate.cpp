@@ -32,8 +32,8 @@ Expected<RegistryLocation> named(const fs::path& path) {
 Expected<RegistryLocation> discovered(const fs::path& found) {
     if (auto all = registry_files_in(found.parent_path()); all.size() > 1) {
         return fail(ErrorCode::invalid_argument,
-                    fmt::format("both {} and {} exist; keep one registry per folder",
-                                shown(all[0]), shown(all[1])));
+                    fmt::format("both {} and {} exist; keep one registry per folder", shown(all[0]),
+                                shown(all[1])));
     }
     RegistryPaths paths = paths_for(found);
     for (const fs::path& file : {paths.registry, paths.config}) {
@@ -65,8 +65,7 @@ Expected<RegistryLocation> embedded(const fs::path& start) {
         return std::unexpected(range.error());
     }
     return RegistryLocation{
-        std::nullopt,
-        fmt::format("embedded ADR-014 default on the range of {}", shown(*config)),
+        std::nullopt, fmt::format("embedded ADR-014 default on the range of {}", shown(*config)),
         range->value_or(k_adr014_range)};
 }
 

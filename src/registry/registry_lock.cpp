@@ -61,8 +61,7 @@ bool same_file(std::string_view id, unsigned major, unsigned minor, unsigned lon
     unsigned long ino = 0;
     return parse_number(id.substr(0, first), maj, 16) &&
            parse_number(id.substr(first + 1, second - first - 1), min, 16) &&
-           parse_number(id.substr(second + 1), ino) && maj == major && min == minor &&
-           ino == inode;
+           parse_number(id.substr(second + 1), ino) && maj == major && min == minor && ino == inode;
 }
 
 // "N: FLOCK ADVISORY WRITE PID MAJ:MIN:INODE 0 EOF" → PID when it is the file's holder.
@@ -171,14 +170,14 @@ Expected<RegistryLock> RegistryLock::acquire(const fs::path& folder, const LockO
         }
         const auto waited = std::chrono::steady_clock::now() - start;
         if (waited >= options.timeout) {
-            return fail(ErrorCode::lock_timeout,
-                        fmt::format("{}: the registry lock is still held by {} after {} s; "
-                                    "nothing changed",
-                                    shown(dir), describe(holder_of(fd.get())),
-                                    std::chrono::duration_cast<std::chrono::seconds>(
-                                        options.timeout)
-                                        .count()),
-                        Hint{HintKind::wait_longer, {}});
+            return fail(
+                ErrorCode::lock_timeout,
+                fmt::format(
+                    "{}: the registry lock is still held by {} after {} s; "
+                    "nothing changed",
+                    shown(dir), describe(holder_of(fd.get())),
+                    std::chrono::duration_cast<std::chrono::seconds>(options.timeout).count()),
+                Hint{HintKind::wait_longer, {}});
         }
         if (!told && waited >= options.notice_after && options.on_wait) {
             told = true;

@@ -257,11 +257,9 @@ void sort_keys(DocNode& node) {
         if (!(entries[i].key < entries[i - 1].key)) {
             continue;
         }
-        auto at = std::upper_bound(entries.begin(), entries.begin() + static_cast<long>(i),
-                                   entries[i].key,
-                                   [](const std::string& key, const DocNode::Entry& e) {
-                                       return key < e.key;
-                                   });
+        auto at = std::upper_bound(
+            entries.begin(), entries.begin() + static_cast<long>(i), entries[i].key,
+            [](const std::string& key, const DocNode::Entry& e) { return key < e.key; });
         std::rotate(at, entries.begin() + static_cast<long>(i),
                     entries.begin() + static_cast<long>(i) + 1);
     }

@@ -12,7 +12,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool trusted_owner(uid_t uid) { return uid == 0 || uid == ::geteuid(); }
+bool trusted_owner(uid_t uid) {
+    return uid == 0 || uid == ::geteuid();
+}
 
 Error untrusted(const fs::path& found, std::string what) {
     return Error{ErrorCode::untrusted,

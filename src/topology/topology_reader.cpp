@@ -1,6 +1,7 @@
 // Topology files: the positioned TOML tree (shared with the registry reader) decoded into
 // clusters, collecting every problem with its position.
 #include <algorithm>
+#include <optional>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -21,7 +22,7 @@ class Reader {
   public:
     explicit Reader(std::string_view file) : m_file(file) {}
 
-    void problem(SourcePosition where, std::string what) {
+    void problem(SourcePosition where, const std::string& what) {
         m_problems.push_back({where, detail::position_prefix(m_file, where) + what});
     }
 
@@ -183,63 +184,79 @@ class Reader {
             return;
         }
         for (const auto& [key, spec, key_at] : value.entries) {
-            LocalPort port;
-            port.where = key_at;
-            if (auto ok = validate_service_name(key); !ok) {
-                problem(key_at, ok.error().message);
-                continue;
+            if (auto port = read_local_port(key, spec, key_at)) {
+                c.ports.push_back(std::move(*port));
             }
-            port.name = key;
-            const DocNode* ports = &spec;
-            if (spec.kind == DocNode::Kind::table) {
-                ports = nullptr;
-                for (const auto& [k, v, at] : spec.entries) {
-                    if (k == "port" || k == "ports") {
-                        ports = &v;
-                    } else if (k == "protocols") {
-                        std::vector<std::string> list;
-                        read_strings(v, "protocols", list, nullptr);
-                        unsigned bits = 0;
-                        for (const auto& p : list) {
-                            bits |= p == "tcp" ? 1U : p == "udp" ? 2U : 4U;
-                        }
-                        if (bits == 0 || bits > 3) {
-                            problem(v.where,
-                                    "protocols must be [\"tcp\"], [\"udp\"] or "
-                                    "[\"tcp\", \"udp\"]");
-                        } else {
-                            port.protocols = static_cast<Protocols>(bits);
-                        }
-                    } else {
-                        problem(at, fmt::format("unknown key '{}': expected port, ports or "
-                                                "protocols",
-                                                util::printable_text(k)));
-                    }
-                }
-                if (ports == nullptr) {
-                    problem(spec.where, fmt::format("{} needs a port", key));
-                    continue;
-                }
-            }
-            if (ports->kind == DocNode::Kind::integer && ports->integer >= 1 &&
-                ports->integer <= 65535) {
-                port.ports =
-                    PortRange{static_cast<Port>(ports->integer), static_cast<Port>(ports->integer)};
-            } else if (ports->kind == DocNode::Kind::string) {
-                auto r = PortRange::parse(ports->text);
-                if (!r) {
-                    problem(ports->where, r.error().message);
-                    continue;
-                }
-                port.ports = *r;
-            } else {
-                problem(ports->where, fmt::format("{}: expected a port 1-65535 or a range "
-                                                  "\"A-B\"",
-                                                  key));
-                continue;
-            }
-            c.ports.push_back(std::move(port));
         }
+    }
+
+    std::optional<LocalPort> read_local_port(const std::string& key, const DocNode& spec,
+                                             SourcePosition key_at) {
+        LocalPort port;
+        port.where = key_at;
+        if (auto ok = validate_service_name(key); !ok) {
+            problem(key_at, ok.error().message);
+            return std::nullopt;
+        }
+        port.name = key;
+        const DocNode* ports =
+            spec.kind == DocNode::Kind::table ? read_port_table(spec, port) : &spec;
+        if (ports == nullptr) {
+            problem(spec.where, fmt::format("{} needs a port", key));
+            return std::nullopt;
+        }
+        auto range = port_range_of(*ports, key);
+        if (!range) {
+            return std::nullopt;
+        }
+        port.ports = *range;
+        return port;
+    }
+
+    // { port|ports = ..., protocols = [...] }: sets the protocols, returns the port value.
+    const DocNode* read_port_table(const DocNode& spec, LocalPort& port) {
+        const DocNode* ports = nullptr;
+        for (const auto& [k, v, at] : spec.entries) {
+            if (k == "port" || k == "ports") {
+                ports = &v;
+            } else if (k == "protocols") {
+                read_protocols(v, port);
+            } else {
+                problem(at, fmt::format("unknown key '{}': expected port, ports or protocols",
+                                        util::printable_text(k)));
+            }
+        }
+        return ports;
+    }
+
+    void read_protocols(const DocNode& v, LocalPort& port) {
+        std::vector<std::string> list;
+        read_strings(v, "protocols", list, nullptr);
+        unsigned bits = 0;
+        for (const auto& p : list) {
+            bits |= p == "tcp" ? 1U : p == "udp" ? 2U : 4U;
+        }
+        if (bits == 0 || bits > 3) {
+            problem(v.where, "protocols must be [\"tcp\"], [\"udp\"] or [\"tcp\", \"udp\"]");
+        } else {
+            port.protocols = static_cast<Protocols>(bits);
+        }
+    }
+
+    std::optional<PortRange> port_range_of(const DocNode& ports, const std::string& key) {
+        if (ports.kind == DocNode::Kind::integer && ports.integer >= 1 && ports.integer <= 65535) {
+            return PortRange{static_cast<Port>(ports.integer), static_cast<Port>(ports.integer)};
+        }
+        if (ports.kind == DocNode::Kind::string) {
+            auto r = PortRange::parse(ports.text);
+            if (!r) {
+                problem(ports.where, r.error().message);
+                return std::nullopt;
+            }
+            return *r;
+        }
+        problem(ports.where, fmt::format("{}: expected a port 1-65535 or a range \"A-B\"", key));
+        return std::nullopt;
     }
 
     std::string_view m_file;

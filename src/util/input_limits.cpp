@@ -12,7 +12,7 @@ Expected<void> check_input_size(std::string_view text, std::string_view file) {
     }
     return fail(ErrorCode::parse_error,
                 fmt::format("{}: is larger than {} MiB, the most any input may hold", file,
-                            k_max_input_bytes / (1024 * 1024)));
+                            k_max_input_bytes / (std::size_t{1024} * 1024)));
 }
 
 std::string too_deep_text() {

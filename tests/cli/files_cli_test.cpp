@@ -197,9 +197,8 @@ TEST_F(FilesCli, ARegistryPlantedAboveByAnotherUserIsNotTrusted) {
     }
     // Named, it is trusted: as an option or through the environment.
     EXPECT_EQ(run({"--registry", planted.string(), "list"}, dir() / "work").exit_code, 0);
-    EXPECT_EQ(run({"list"}, dir() / "work", {{"HARMONY_PORTS_REGISTRY", planted.string()}})
-                  .exit_code,
-              0);
+    EXPECT_EQ(
+        run({"list"}, dir() / "work", {{"HARMONY_PORTS_REGISTRY", planted.string()}}).exit_code, 0);
 }
 
 TEST_F(FilesCli, AHarmonyTomlPlantedAboveIsNotTrustedEither) {

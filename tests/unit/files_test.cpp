@@ -51,7 +51,8 @@ TEST_F(Files, ReadOnlyFileIsNotChanged) {
     auto r = write_file_atomically(file, "lost\n");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ErrorCode::permission_denied);
-    EXPECT_EQ(r.error().message, file.string() + ": the file is read-only (mode 0444); not changed");
+    EXPECT_EQ(r.error().message,
+              file.string() + ": the file is read-only (mode 0444); not changed");
     EXPECT_EQ(read_file(file).value(), "keep\n");
 }
 

@@ -45,7 +45,9 @@ class Store : public ::testing::Test {
     fs::path m_dir;
 };
 
-bool is_root() { return ::geteuid() == 0; }
+bool is_root() {
+    return ::geteuid() == 0;
+}
 
 }  // namespace
 
@@ -215,7 +217,8 @@ TEST_F(Store, AReadOnlyFileIsCalledReadOnly) {
     auto r = store->update([](PortAllocator& a) { return a.allocate("ntfy"); });
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, ErrorCode::permission_denied);
-    EXPECT_EQ(r.error().message, registry.string() + ": the file is read-only (mode 0444); not changed");
+    EXPECT_EQ(r.error().message,
+              registry.string() + ": the file is read-only (mode 0444); not changed");
 }
 
 TEST_F(Store, AFileOwnedByAnotherUserFoundByWalkingUpIsNotTrusted) {

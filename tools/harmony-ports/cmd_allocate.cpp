@@ -10,59 +10,78 @@
 
 namespace harmony::cli {
 
-std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global) {
-    struct Options {
-        std::string name, pool, protocol, owner, notes, process;
-        std::string count, port;  // text: read as decimal by parse_decimal, not by CLI11
-        bool probe = false, allow_registered = false, json = false;
-    };
-    auto o = std::make_shared<Options>();
-    app.add_option("name", o->name, "service name (a-z 0-9 - ., 1-63 characters)")->required();
-    app.add_option("--pool", o->pool, "named pool to allocate from (default: the default pool)");
-    app.add_option("--protocol", o->protocol, "tcp (default), udp or tcp+udp");
-    app.add_option("--count", o->count, "allocate a contiguous block of this many ports (decimal)")
+namespace {
+
+struct Options {
+    std::string name, pool, protocol, owner, notes, process;
+    std::string count, port;  // text: read as decimal by the library, not by CLI11
+    bool probe = false, allow_registered = false, json = false;
+};
+
+void add_options(CLI::App& app, Options& o) {
+    app.add_option("name", o.name, "service name (a-z 0-9 - ., 1-63 characters)")->required();
+    app.add_option("--pool", o.pool, "named pool to allocate from (default: the default pool)");
+    app.add_option("--protocol", o.protocol, "tcp (default), udp or tcp+udp");
+    app.add_option("--count", o.count, "allocate a contiguous block of this many ports (decimal)")
         ->type_name("K");
-    app.add_option("--port", o->port, "pin this port (first port of a block)")->type_name("N");
-    app.add_option("--owner", o->owner, "who owns the service (free text)");
-    app.add_option("--notes", o->notes, "notes (free text)");
-    app.add_option("--process", o->process, "expected process name (comm) listening on it");
-    app.add_flag("--probe", o->probe, "also skip ports that are in use on this host now");
-    app.add_flag("--allow-registered", o->allow_registered,
+    app.add_option("--port", o.port, "pin this port (first port of a block)")->type_name("N");
+    app.add_option("--owner", o.owner, "who owns the service (free text)");
+    app.add_option("--notes", o.notes, "notes (free text)");
+    app.add_option("--process", o.process, "expected process name (comm) listening on it");
+    app.add_flag("--probe", o.probe, "also skip ports that are in use on this host now");
+    app.add_flag("--allow-registered", o.allow_registered,
                  "keep IANA-registered and known-software ports as candidates");
-    app.add_flag("--json", o->json, "print {\"name\",\"first\",\"last\",\"protocols\"}");
+    app.add_flag("--json", o.json, "print {\"name\",\"first\",\"last\",\"protocols\"}");
+}
+
+// The options as the allocator takes them; the library reads and limits every value.
+Expected<AllocateOptions> allocate_options(const CLI::App& app, const Options& o) {
+    AllocateOptions options;
+    options.pool = o.pool;
+    options.allow_registered = o.allow_registered;
+    if (!o.protocol.empty()) {
+        auto p = parse_protocols(o.protocol);
+        if (!p) {
+            return std::unexpected(p.error());
+        }
+        options.protocols = *p;
+    }
+    if (app.count("--count") > 0) {
+        auto count = parse_block_size(o.count);
+        if (!count) {
+            return std::unexpected(count.error());
+        }
+        options.count = *count;
+    }
+    if (app.count("--port") > 0) {
+        auto port = parse_port_number(o.port);
+        if (!port) {
+            return std::unexpected(port.error());
+        }
+        options.port = *port;
+    }
+    // Metadata is validated by the allocator, the one place its limits live.
+    for (auto [flag, value, into] : {std::tuple{"--owner", &o.owner, &options.owner},
+                                     std::tuple{"--notes", &o.notes, &options.notes},
+                                     std::tuple{"--process", &o.process, &options.process}}) {
+        if (app.count(flag) > 0) {
+            *into = *value;
+        }
+    }
+    return options;
+}
+
+}  // namespace
+
+std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global) {
+    auto o = std::make_shared<Options>();
+    add_options(app, *o);
     return [o, &app, &global] {
-        AllocateOptions options;
-        options.pool = o->pool;
-        options.allow_registered = o->allow_registered;
-        if (!o->protocol.empty()) {
-            auto p = parse_protocols(o->protocol);
-            if (!p) {
-                return report(p.error());
-            }
-            options.protocols = *p;
+        auto parsed = allocate_options(app, *o);
+        if (!parsed) {
+            return report(parsed.error());
         }
-        if (app.count("--count") > 0) {
-            auto count = parse_block_size(o->count);
-            if (!count) {
-                return report(count.error());
-            }
-            options.count = *count;
-        }
-        if (app.count("--port") > 0) {
-            auto port = parse_port_number(o->port);
-            if (!port) {
-                return report(port.error());
-            }
-            options.port = *port;
-        }
-        // Metadata is validated by the allocator, the one place its limits live.
-        for (auto [flag, value, into] : {std::tuple{"--owner", &o->owner, &options.owner},
-                                         std::tuple{"--notes", &o->notes, &options.notes},
-                                         std::tuple{"--process", &o->process, &options.process}}) {
-            if (app.count(flag) > 0) {
-                *into = *value;
-            }
-        }
+        AllocateOptions& options = *parsed;
         PortRange ports;
         Protocols protocols = Protocols::tcp;
         auto store = open_store(global);

@@ -51,9 +51,9 @@ std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global) {
             }
             topology = std::move(*read);
         }
-        auto text = export_registry(
-            loaded->registry, o->format,
-            ExportOptions{loaded->label, *scope, topology ? &*topology : nullptr});
+        auto text =
+            export_registry(loaded->registry, o->format,
+                            ExportOptions{loaded->label, *scope, topology ? &*topology : nullptr});
         if (!text) {
             return report(text.error());
         }

@@ -50,11 +50,10 @@ std::function<int()> setup_init(CLI::App& app, const GlobalOptions& global) {
         print_out("wrote {} ({} pools, {} allocations){}\n",
                   util::terminal_safe(done->paths.registry.string()), done->registry.pools.size(),
                   done->registry.allocations.size(),
-                  done->wrote_config
-                      ? fmt::format(" and {} (range {})",
-                                    util::terminal_safe(done->paths.config.string()),
-                                    done->registry.range.to_string())
-                      : std::string());
+                  done->wrote_config ? fmt::format(" and {} (range {})",
+                                                   util::terminal_safe(done->paths.config.string()),
+                                                   done->registry.range.to_string())
+                                     : std::string());
         return 0;
     };
 }

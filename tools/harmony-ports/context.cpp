@@ -168,4 +168,3 @@ Expected<void> emit(const std::string& text, const std::string& path) {
 }
 
 }  // namespace harmony::cli
-

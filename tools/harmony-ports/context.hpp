@@ -63,4 +63,3 @@ Expected<std::vector<Finding>> run_checks(RegistryStore& store, Registry* loaded
 Expected<void> emit(const std::string& text, const std::string& path);
 
 }  // namespace harmony::cli
-
