@@ -40,12 +40,17 @@ std::string quote_string(std::string_view text) {
     return out + "\"";
 }
 
-std::string protocols_value(Protocols p) {
-    std::string out = "[";
-    for (const auto& name : protocol_list(p)) {
-        out += (out.size() > 1 ? ", " : "") + quote_string(name);
+// The three protocol lists, spelled once: rendering runs on every write.
+std::string_view protocols_value(Protocols p) {
+    switch (p) {
+        case Protocols::tcp:
+            return R"(["tcp"])";
+        case Protocols::udp:
+            return R"(["udp"])";
+        case Protocols::tcp_udp:
+            return R"(["tcp", "udp"])";
     }
-    return out + "]";
+    return R"(["tcp"])";
 }
 
 // Writes key/value lines; TOML uses "key = value", YAML "key: value" under a list item.

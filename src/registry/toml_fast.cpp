@@ -321,6 +321,7 @@ std::optional<DocNode> parse_canonical_toml(std::string_view text) {
             DocNode table;
             table.kind = DocNode::Kind::table;
             table.where = at;
+            table.entries.reserve(4);  // most entries hold 3-4 keys: no regrowth per key
             array->items.push_back(std::move(table));
             current = &array->items.back();
             continue;
