@@ -11,25 +11,14 @@
 
 #include <harmony/network/registry_file.hpp>
 
+#include "unit/temp_folder.hpp"
+
 using namespace harmony::network;
 namespace fs = std::filesystem;
 
-namespace {
+namespace {}  // namespace
 
-class TempFolder : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        std::string pattern = (fs::temp_directory_path() / "hp-files.XXXXXX").string();
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-        m_dir = pattern;
-    }
-    void TearDown() override { fs::remove_all(m_dir); }
-    fs::path m_dir;
-};
-
-}  // namespace
-
-using Files = TempFolder;
+using Files = harmony::testing::TempFolderTest;
 
 TEST_F(Files, AtomicWriteReplacesContentAndKeepsMode) {
     fs::path file = m_dir / "r.toml";

@@ -16,6 +16,7 @@
 #include <harmony/network/registry_store.hpp>
 
 #include "unit/memory_store.hpp"
+#include "unit/temp_folder.hpp"
 
 using namespace harmony::network;
 using harmony::testing::MemoryRegistryStore;
@@ -24,14 +25,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class Store : public ::testing::Test {
+class Store : public harmony::testing::TempFolderTest {
   protected:
-    void SetUp() override {
-        std::string pattern = (fs::temp_directory_path() / "hp-store.XXXXXX").string();
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-        m_dir = pattern;
-    }
-    void TearDown() override { fs::remove_all(m_dir); }
     // init in `folder`: the ADR-014 table and harmony.toml.
     fs::path init_in(const fs::path& folder) {
         fs::create_directories(folder);
@@ -42,7 +37,6 @@ class Store : public ::testing::Test {
         return folder / k_registry_file;
     }
     static std::string text_of(const fs::path& path) { return read_file(path).value(); }
-    fs::path m_dir;
 };
 
 bool is_root() {
