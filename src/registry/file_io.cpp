@@ -201,6 +201,11 @@ Expected<std::string> read_all(int fd, const fs::path& path) {
 
 }  // namespace
 
+bool entry_exists(const fs::path& path) {
+    std::error_code ec;
+    return fs::exists(fs::symlink_status(path, ec));
+}
+
 Expected<fs::path> resolve_file_path(const fs::path& path) {
     std::error_code ec;
     fs::path current = fs::absolute(path, ec);

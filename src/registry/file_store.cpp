@@ -32,10 +32,12 @@ Expected<LenientLoad> FileRegistryStore::read_lenient() {
 
 namespace {
 
-// Applies `change` to what is on disk now and writes the result if it differs.
-Expected<void> change_under_lock(const RegistryPaths& paths, const RegistryChange& change) {
+// Applies `change` to what is on disk now and writes the result if it differs; `real` is the
+// registry's resolved path, where writers leave their temporaries.
+Expected<void> change_under_lock(const RegistryPaths& paths, const fs::path& real,
+                                 const RegistryChange& change) {
     // Under the lock, temporaries beside the registry belong to writers that died mid-write.
-    remove_stale_temporaries(paths.registry);
+    remove_stale_temporaries(real);
     // Read under the lock so no concurrent writer's entry can be lost.
     auto registry = load_registry(paths);
     if (!registry) {
@@ -74,15 +76,12 @@ Expected<void> FileRegistryStore::transact(const RegistryChange& change) {
     if (!real) {
         return std::unexpected(real.error());
     }
-    if (auto ok = require_regular_or_missing(*real); !ok) {
-        return ok;
-    }
     // The lock lives in the folder the data really is in, shared by every link to it.
     auto lock = RegistryLock::acquire(real->parent_path(), m_lock);
     if (!lock) {
         return std::unexpected(lock.error());
     }
-    return change_under_lock(paths, change);
+    return change_under_lock(paths, *real, change);
 }
 
 }  // namespace harmony::network

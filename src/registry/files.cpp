@@ -16,13 +16,6 @@ RegistryFormat format_for_path(const fs::path& path) {
 
 namespace {
 
-// Anything by that name counts, links and fifos too: what it is gets judged when it is used,
-// so a fifo named like a registry is refused rather than silently skipped.
-bool exists_as_entry(const fs::path& path) {
-    std::error_code ec;
-    return fs::exists(fs::symlink_status(path, ec));
-}
-
 // The first folder from `start` upward holding one of `names`, and that file.
 std::optional<fs::path> walk_up(const fs::path& start,
                                 std::initializer_list<std::string_view> names) {
@@ -34,7 +27,7 @@ std::optional<fs::path> walk_up(const fs::path& start,
     while (true) {
         for (auto name : names) {
             fs::path candidate = dir / name;
-            if (exists_as_entry(candidate)) {
+            if (entry_exists(candidate)) {
                 return candidate;
             }
         }
@@ -62,7 +55,7 @@ bool is_registry_file_name(std::string_view name) {
 std::vector<fs::path> registry_files_in(const fs::path& folder) {
     std::vector<fs::path> out;
     for (auto name : {k_registry_file, k_registry_yaml_file, k_registry_yml_file}) {
-        if (exists_as_entry(folder / name)) {
+        if (entry_exists(folder / name)) {
             out.push_back(folder / name);
         }
     }
@@ -112,8 +105,7 @@ Expected<Registry> parse_registry(std::string_view text, RegistryFormat format,
 }
 
 Expected<std::optional<PortRange>> read_harmony_config(const fs::path& path) {
-    std::error_code ec;
-    if (!fs::exists(fs::symlink_status(path, ec))) {
+    if (!entry_exists(path)) {
         return std::optional<PortRange>{};
     }
     auto text = read_file(path);

@@ -3,6 +3,7 @@
 
 #include <harmony/network/registry_store.hpp>
 
+#include "registry/named_file.hpp"
 #include "registry/os_error.hpp"
 
 namespace harmony::network {
@@ -43,8 +44,7 @@ Expected<std::pair<fs::path, RegistryFormat>> target_of(const InitOptions& optio
 // name); refused unless `force`.
 Expected<std::vector<fs::path>> existing_registries(const fs::path& target, bool force) {
     std::vector<fs::path> existing = registry_files_in(target.parent_path());
-    std::error_code ec;
-    if (fs::exists(fs::symlink_status(target, ec)) &&
+    if (entry_exists(target) &&
         std::find(existing.begin(), existing.end(), target) == existing.end()) {
         existing.insert(existing.begin(), target);
     }
@@ -73,16 +73,6 @@ Expected<std::pair<PortRange, bool>> range_for(const InitOptions& options, const
     return std::pair{range, !existing->has_value()};
 }
 
-Expected<void> refuse_folder(const fs::path& path) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-        return fail(ErrorCode::invalid_argument,
-                    fmt::format("{}: is a folder, not a registry file", shown(path)),
-                    Hint{HintKind::name_registry_file, path.string()});
-    }
-    return require_regular_or_missing(path);
-}
-
 }  // namespace
 
 Expected<InitResult> init_registry(const InitOptions& options) {
@@ -93,7 +83,7 @@ Expected<InitResult> init_registry(const InitOptions& options) {
     const auto [path, format] = *target;
     RegistryPaths paths = paths_for(path);
     for (const fs::path& file : {paths.registry, paths.config}) {
-        if (auto ok = refuse_folder(file); !ok) {
+        if (auto ok = detail::require_registry_file_path(file); !ok) {
             return std::unexpected(ok.error());
         }
     }

@@ -5,6 +5,7 @@
 
 #include <harmony/network/registry_store.hpp>
 
+#include "registry/named_file.hpp"
 #include "registry/os_error.hpp"
 #include "registry/trust.hpp"
 
@@ -14,15 +15,8 @@ using detail::shown;
 
 namespace {
 
-// A named registry path: a folder is refused with a hint, anything non-regular outright.
 Expected<RegistryLocation> named(const fs::path& path) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-        return fail(ErrorCode::invalid_argument,
-                    fmt::format("{}: is a folder, not a registry file", shown(path)),
-                    Hint{HintKind::name_registry_file, path.string()});
-    }
-    if (auto ok = require_regular_or_missing(path); !ok) {
+    if (auto ok = detail::require_registry_file_path(path); !ok) {
         return std::unexpected(ok.error());
     }
     return RegistryLocation{paths_for(path), path.string()};
@@ -37,8 +31,7 @@ Expected<RegistryLocation> discovered(const fs::path& found) {
     }
     RegistryPaths paths = paths_for(found);
     for (const fs::path& file : {paths.registry, paths.config}) {
-        std::error_code ec;
-        if (!fs::exists(fs::symlink_status(file, ec))) {
+        if (!entry_exists(file)) {
             continue;
         }
         if (auto ok = detail::require_trusted(file); !ok) {
@@ -70,6 +63,16 @@ Expected<RegistryLocation> embedded(const fs::path& start) {
 }
 
 }  // namespace
+
+Expected<void> detail::require_registry_file_path(const fs::path& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+        return fail(ErrorCode::invalid_argument,
+                    fmt::format("{}: is a folder, not a registry file", shown(path)),
+                    Hint{HintKind::name_registry_file, path.string()});
+    }
+    return require_regular_or_missing(path);
+}
 
 fs::path registry_path_from_environment() {
     const char* env = std::getenv("HARMONY_PORTS_REGISTRY");

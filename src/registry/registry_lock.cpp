@@ -106,14 +106,6 @@ LockHolder holder_of(int fd) {
     return holder;
 }
 
-std::string describe(const LockHolder& holder) {
-    if (holder.pid <= 0) {
-        return "another process";
-    }
-    return holder.command.empty() ? fmt::format("pid {}", holder.pid)
-                                  : fmt::format("pid {} ({})", holder.pid, holder.command);
-}
-
 // One non-blocking attempt: true when taken, false when held elsewhere, or an error.
 Expected<bool> try_lock(int fd, const fs::path& dir) {
     while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -136,6 +128,14 @@ Expected<std::chrono::milliseconds> parse_lock_timeout(std::string_view text,
         return std::unexpected(seconds.error());
     }
     return std::chrono::milliseconds(std::chrono::seconds(*seconds));
+}
+
+std::string to_string(const LockHolder& holder) {
+    if (holder.pid <= 0) {
+        return "another process";
+    }
+    return holder.command.empty() ? fmt::format("pid {}", holder.pid)
+                                  : fmt::format("pid {} ({})", holder.pid, holder.command);
 }
 
 int find_flock_holder(std::string_view proc_locks, unsigned major, unsigned minor,
@@ -175,7 +175,7 @@ Expected<RegistryLock> RegistryLock::acquire(const fs::path& folder, const LockO
                 fmt::format(
                     "{}: the registry lock is still held by {} after {} s; "
                     "nothing changed",
-                    shown(dir), describe(holder_of(fd.get())),
+                    shown(dir), to_string(holder_of(fd.get())),
                     std::chrono::duration_cast<std::chrono::seconds>(options.timeout).count()),
                 Hint{HintKind::wait_longer, {}});
         }

@@ -1,7 +1,6 @@
 // `allocate NAME`: place a service by the deterministic rule; print only its port(s).
 #include <nlohmann/json.hpp>
 
-#include <harmony/network/number.hpp>
 #include <harmony/network/service_name.hpp>
 
 #include "commands.hpp"

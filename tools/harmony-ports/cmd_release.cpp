@@ -1,8 +1,6 @@
 // `release NAME`: remove an allocation; its ports wait in quarantine.
 #include <nlohmann/json.hpp>
 
-#include <harmony/network/number.hpp>
-
 #include "commands.hpp"
 #include "output.hpp"
 
@@ -11,7 +9,7 @@ namespace harmony::cli {
 std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global) {
     struct Options {
         std::string name;
-        std::string quarantine_days;  // text: read as decimal by parse_decimal, not by CLI11
+        std::string quarantine_days;  // text: read as decimal by the library, not by CLI11
         bool json = false;
     };
     auto o = std::make_shared<Options>();

@@ -18,10 +18,7 @@ namespace {
 
 // Tells the user why the command waits, once, on stderr (stdout stays the command's answer).
 void tell_lock_wait(const fs::path& folder, const LockHolder& holder) {
-    std::string who = holder.pid > 0 ? fmt::format("pid {}", holder.pid) : "another process";
-    if (!holder.command.empty()) {
-        who += fmt::format(" ({})", holder.command);
-    }
+    const std::string who = to_string(holder);
     std::fprintf(stderr, "harmony-ports: waiting for the registry lock on %s, held by %s\n",
                  util::printable_text(folder.native(), 4096).c_str(), who.c_str());
 }

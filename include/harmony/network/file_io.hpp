@@ -16,6 +16,10 @@ namespace harmony::network {
 // Errors: file_not_found (a folder on the way is missing), io_error (a link loop).
 Expected<std::filesystem::path> resolve_file_path(const std::filesystem::path& path);
 
+// True when anything is at `path` — a dangling link or a fifo too (links not followed), so
+// what it is gets judged where it is used, not silently skipped.
+bool entry_exists(const std::filesystem::path& path);
+
 // Succeeds when `path` (links followed) is a regular file or does not exist. Anything else —
 // folder, character or block device, fifo, socket — is invalid_argument naming what it is,
 // decided without opening it (opening a fifo would hang, a device could act).

@@ -18,6 +18,9 @@ struct LockHolder {
     std::string command;  // the holder's comm, as printable text; empty when unknown
 };
 
+// "pid 4242 (harmony-ports)", "pid 4242", or "another process" when the pid is unknown.
+std::string to_string(const LockHolder& holder);
+
 inline constexpr std::chrono::milliseconds k_default_lock_timeout{30'000};
 inline constexpr unsigned k_max_lock_timeout_seconds = 86'400;
 
