@@ -1,5 +1,6 @@
 # Project-wide compile flags: strict warnings, optional sanitizers, clang-16 fuzz mode.
-add_compile_options(-Wall -Wextra -Wnon-virtual-dtor $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>)
+add_compile_options(-Wall -Wextra $<$<COMPILE_LANGUAGE:CXX>:-Wnon-virtual-dtor>
+                    $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>)
 # Warnings are errors in the project's own scripts and CI (scripts/build.sh, scripts/test.sh),
 # not for a plain configure: another compiler's new warning must not stop someone's build.
 if(HARMONY_PORTS_WERROR)

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <harmony/network/file_io.hpp>
 #include <harmony/network/service_name.hpp>
 #include <harmony/network/topology.hpp>
 
@@ -282,6 +283,14 @@ Expected<Topology> parse_topology(std::string_view text, std::string_view file) 
     Topology topology;
     reader.read_root(*doc, topology);
     return reader.finish(std::move(topology));
+}
+
+Expected<Topology> read_topology_file(const std::filesystem::path& path) {
+    auto text = read_file(path);
+    if (!text) {
+        return std::unexpected(text.error());
+    }
+    return parse_topology(*text, path.native());
 }
 
 }  // namespace harmony::network

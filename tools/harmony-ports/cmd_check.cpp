@@ -2,11 +2,12 @@
 // --host, what listens on this host; with --topology, a fleet; with --kube, cluster objects.
 #include <cstdio>
 
+#include <harmony/network/check.hpp>
 #include <harmony/network/kube.hpp>
+#include <harmony/network/topology.hpp>
 
 #include "commands.hpp"
 #include "live.hpp"
-#include "topology_file.hpp"
 #include "util/printable.hpp"
 
 namespace harmony::cli {
@@ -42,18 +43,18 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
         if (!inside) {
             return report(inside.error());
         }
-        Registry registry;
-        auto findings = run_checks(*store, &registry);
-        if (!findings) {
-            return report(findings.error());
+        auto source = parse_scan_source(o->live.source);
+        if (!source) {
+            return report(source.error());
         }
-        if (o->host) {
-            if (auto ok = add_host_findings(registry, o->live, *findings); !ok) {
-                return report(ok.error());
-            }
+        auto checked = check_store(*store, CheckOptions{o->host, *source});
+        if (!checked) {
+            return report(checked.error());
         }
+        const Registry& registry = checked->registry;
+        auto* findings = &checked->findings;
         if (!o->topology.empty()) {
-            auto topology = read_topology(o->topology);
+            auto topology = read_topology_file(o->topology);
             if (!topology) {
                 return report(topology.error());
             }

@@ -3,9 +3,9 @@
 #include <fmt/ranges.h>
 
 #include <harmony/network/export.hpp>
+#include <harmony/network/topology.hpp>
 
 #include "commands.hpp"
-#include "topology_file.hpp"
 
 namespace harmony::cli {
 
@@ -45,7 +45,7 @@ std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global) {
                 return report(Error{ErrorCode::invalid_argument,
                                     fmt::format("--topology applies to --format cpp only")});
             }
-            auto read = read_topology(o->topology);
+            auto read = read_topology_file(o->topology);
             if (!read) {
                 return report(read.error());
             }

@@ -2,6 +2,7 @@
 // live conflicts on this host.
 #include <fmt/format.h>
 
+#include <harmony/network/check.hpp>
 #include <harmony/network/export.hpp>
 
 #include "commands.hpp"
@@ -112,11 +113,12 @@ std::function<int()> setup_status(CLI::App& app, const GlobalOptions& global) {
         if (!store) {
             return report(store.error());
         }
-        Registry registry;
-        auto findings = run_checks(*store, &registry);
-        if (!findings) {
-            return report(findings.error());
+        auto checked = check_store(*store, CheckOptions{});
+        if (!checked) {
+            return report(checked.error());
         }
+        Registry& registry = checked->registry;
+        auto* findings = &checked->findings;
         // The main job shows live conflicts too; a host that cannot be read only loses those.
         auto live = add_host_findings(registry, HostOptions{}, *findings);
         canonicalize(registry);

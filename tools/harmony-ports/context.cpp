@@ -143,19 +143,6 @@ std::string findings_json(const std::vector<Finding>& findings) {
     return out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
-Expected<std::vector<Finding>> run_checks(RegistryStore& store, Registry* loaded) {
-    auto lenient = store.read_lenient();
-    if (!lenient) {
-        return std::unexpected(lenient.error());
-    }
-    auto findings = check_policy(lenient->registry, read_host_facts());
-    findings.insert(findings.begin(), lenient->problems.begin(), lenient->problems.end());
-    if (loaded != nullptr) {
-        *loaded = std::move(lenient->registry);
-    }
-    return findings;
-}
-
 Expected<void> emit(const std::string& text, const std::string& path) {
     if (path.empty() || path == "-") {
         write_out(text);  // a failed write is reported when the command ends

@@ -56,8 +56,6 @@ void print_findings(const std::vector<Finding>& findings);
 // The `check --json` document.
 std::string findings_json(const std::vector<Finding>& findings);
 
-// Runs policy + registry checks on the store's registry; lenient, so conflicts are findings.
-Expected<std::vector<Finding>> run_checks(RegistryStore& store, Registry* loaded = nullptr);
 
 // Writes `text` to stdout, or atomically to `path` when given.
 Expected<void> emit(const std::string& text, const std::string& path);

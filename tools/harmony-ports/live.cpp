@@ -36,12 +36,15 @@ Expected<LiveView> look_at_host(const Registry& registry, const HostOptions& opt
 
 Expected<void> add_host_findings(const Registry& registry, const HostOptions& options,
                                  std::vector<Finding>& findings) {
-    auto view = look_at_host(registry, options, registry.range);
-    if (!view) {
-        return std::unexpected(view.error());
+    auto source = parse_scan_source(options.source);
+    if (!source) {
+        return std::unexpected(source.error());
     }
-    auto live = check_host(registry, view->rows, view->scan, view->facts);
-    findings.insert(findings.end(), live.begin(), live.end());
+    auto live = check_this_host(registry, *source);
+    if (!live) {
+        return std::unexpected(live.error());
+    }
+    findings.insert(findings.end(), live->begin(), live->end());
     sort_by_severity(findings);
     return {};
 }

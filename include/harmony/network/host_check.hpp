@@ -74,4 +74,9 @@ std::string owners_unknown_message(const ScanResult& scan);
 std::vector<Finding> check_host(const Registry& registry, const std::vector<ScanRow>& rows,
                                 const ScanResult& scan, const HostFacts& host);
 
+// check_host for this host now: the sockets on the registry's range (SystemHostScanner, from
+// `source`) and the host facts of the calling thread's network namespace. Errors: the
+// scanner's.
+Expected<std::vector<Finding>> check_this_host(const Registry& registry, ScanSource source);
+
 }  // namespace harmony::network

@@ -98,6 +98,9 @@ class FileRegistryStore final : public RegistryStore {
 
     [[nodiscard]] const RegistryLocation& location() const noexcept { return m_where; }
 
+    // How later transactions wait for the lock.
+    void set_lock_options(LockOptions lock) { m_lock = std::move(lock); }
+
   private:
     FileRegistryStore(RegistryLocation where, LockOptions lock)
         : m_where(std::move(where)), m_lock(std::move(lock)) {}

@@ -1,6 +1,7 @@
 // A fleet: clusters and bare-metal hosts that mirror the registry's ports (ADR-014 §2, §8).
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,6 +53,10 @@ const std::vector<std::string_view>& cluster_kinds();
 // nested deeper than k_max_nesting_depth, a dotted key of more than k_max_key_parts parts),
 // invalid_argument (content).
 Expected<Topology> parse_topology(std::string_view text, std::string_view file);
+
+// Reads the topology file at `path` (read_file's checks and limits) and parses it. Errors:
+// read_file's (file_not_found, invalid_argument for a folder or device, ...), parse_topology's.
+Expected<Topology> read_topology_file(const std::filesystem::path& path);
 
 // `check --topology` findings, in time linear in the size of the topology and registry:
 //  - topology-port-reuse (error): one port (and protocol) used by two services anywhere,

@@ -1,0 +1,179 @@
+// hp_allocator: the in-memory PortAllocator of ADR-014 §4 behind the C ABI.
+#include <harmony/network/check.hpp>
+
+#include "capi/handles.hpp"
+
+using harmony::capi::Expected;
+using harmony::capi::guarded;
+using harmony::capi::require;
+using harmony::capi::text_arg;
+using harmony::capi::TextRule;
+namespace network = harmony::network;
+
+namespace {
+
+// The handle and out-parameter a call needs; invalid_argument when either is NULL.
+Expected<void> require_both(const hp_allocator* allocator, const void* out) {
+    if (auto ok = require(allocator, "allocator handle"); !ok) {
+        return ok;
+    }
+    return require(out, "result pointer");
+}
+
+}  // namespace
+
+extern "C" {
+
+hp_status hp_allocator_new(uint16_t first, uint16_t last, hp_allocator** out, hp_error** error) {
+    return guarded(error, [&]() -> Expected<void> {
+        if (auto ok = require(out, "result pointer"); !ok) {
+            return ok;
+        }
+        *out = new hp_allocator{{}, network::PortAllocator(first, last)};
+        return {};
+    });
+}
+
+void hp_allocator_free(hp_allocator* allocator) {
+    delete allocator;
+}
+
+hp_status hp_allocator_allocate(hp_allocator* allocator, const char* name, size_t name_size,
+                                const hp_allocate_options* options, hp_port_range* out,
+                                hp_error** error) {
+    return guarded(error, [&]() -> Expected<void> {
+        if (auto ok = require_both(allocator, out); !ok) {
+            return ok;
+        }
+        auto text = text_arg(name, name_size, "service name", TextRule::any);
+        auto request = harmony::capi::allocate_request(options);
+        if (!text || !request) {
+            return std::unexpected(!text ? text.error() : request.error());
+        }
+        const std::scoped_lock lock(allocator->mutex);
+        if (auto ok = add_probe(*request, allocator->ports.range()); !ok) {
+            return ok;
+        }
+        auto placed = allocator->ports.allocate(*text, request->options);
+        if (!placed) {
+            return std::unexpected(placed.error());
+        }
+        *out = harmony::capi::to_c(*placed);
+        return {};
+    });
+}
+
+hp_status hp_allocator_release(hp_allocator* allocator, const char* name, size_t name_size,
+                               int32_t quarantine_days, hp_error** error) {
+    return guarded(error, [&]() -> Expected<void> {
+        if (auto ok = require(allocator, "allocator handle"); !ok) {
+            return ok;
+        }
+        auto text = text_arg(name, name_size, "service name", TextRule::any);
+        auto options = harmony::capi::release_options(quarantine_days);
+        if (!text || !options) {
+            return std::unexpected(!text ? text.error() : options.error());
+        }
+        const std::scoped_lock lock(allocator->mutex);
+        auto released = allocator->ports.release(*text, *options);
+        if (!released) {
+            return std::unexpected(released.error());
+        }
+        return {};
+    });
+}
+
+hp_status hp_allocator_add_pool(hp_allocator* allocator, const char* name, size_t name_size,
+                                hp_port_range ports, int reserved, hp_error** error) {
+    return guarded(error, [&]() -> Expected<void> {
+        if (auto ok = require(allocator, "allocator handle"); !ok) {
+            return ok;
+        }
+        auto text = text_arg(name, name_size, "pool name", TextRule::any);
+        if (!text) {
+            return std::unexpected(text.error());
+        }
+        const std::scoped_lock lock(allocator->mutex);
+        return allocator->ports.add_pool(*text, network::PortRange{ports.first, ports.last},
+                                         reserved != 0);
+    });
+}
+
+hp_status hp_allocator_find(hp_allocator* allocator, const char* name, size_t name_size,
+                            hp_allocations** out, hp_error** error) {
+    return guarded(error, [&]() -> Expected<void> {
+        if (auto ok = require_both(allocator, out); !ok) {
+            return ok;
+        }
+        auto text = text_arg(name, name_size, "service name", TextRule::any);
+        if (!text) {
+            return std::unexpected(text.error());
+        }
+        std::vector<network::Allocation> found;
+        const std::scoped_lock lock(allocator->mutex);
+        if (const auto* a = allocator->ports.find(*text); a != nullptr) {
+            found.push_back(*a);
+        }
+        *out = harmony::capi::make_allocations(std::move(found));
+        return {};
+    });
+}
+
+hp_status hp_allocator_list(hp_allocator* allocator, hp_allocations** out, hp_error** error) {
+    return guarded(error, [&]() -> Expected<void> {
+        if (auto ok = require_both(allocator, out); !ok) {
+            return ok;
+        }
+        const std::scoped_lock lock(allocator->mutex);
+        *out = harmony::capi::make_allocations(allocator->ports.registry().allocations);
+        return {};
+    });
+}
+
+hp_status hp_allocator_check(hp_allocator* allocator, unsigned flags, hp_findings** out,
+                             hp_error** error) {
+    return guarded(error, [&]() -> Expected<void> {
+        if (auto ok = require_both(allocator, out); !ok) {
+            return ok;
+        }
+        auto options = harmony::capi::check_options(flags);
+        if (!options) {
+            return std::unexpected(options.error());
+        }
+        network::Registry registry;
+        {
+            const std::scoped_lock lock(allocator->mutex);
+            registry = allocator->ports.registry();
+        }
+        auto findings = network::check_registry(registry, *options);
+        if (!findings) {
+            return std::unexpected(findings.error());
+        }
+        *out = harmony::capi::make_findings(std::move(*findings));
+        return {};
+    });
+}
+
+hp_status hp_allocator_export(hp_allocator* allocator, const char* format, size_t format_size,
+                              const hp_export_options* options, char** out, size_t* out_size,
+                              hp_error** error) {
+    return guarded(error, [&]() -> Expected<void> {
+        if (auto ok = require_both(allocator, out); !ok) {
+            return ok;
+        }
+        network::Registry registry;
+        {
+            const std::scoped_lock lock(allocator->mutex);
+            registry = allocator->ports.registry();
+        }
+        auto text = harmony::capi::export_text(registry, format, format_size, options,
+                                               "in-memory allocator");
+        if (!text) {
+            return std::unexpected(text.error());
+        }
+        harmony::capi::hand_out(*text, out, out_size);
+        return {};
+    });
+}
+
+}  // extern "C"

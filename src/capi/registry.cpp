@@ -1,0 +1,246 @@
+// hp_registry: the registry file behind the C ABI, changed by the library's own transaction
+// (the CLI's discovery, trust, lock and atomic write).
+#include <fmt/format.h>
+
+#include "capi/handles.hpp"
+
+using harmony::capi::Expected;
+using harmony::capi::guarded;
+using harmony::capi::require;
+using harmony::capi::text_arg;
+using harmony::capi::TextRule;
+namespace network = harmony::network;
+
+namespace {
+
+// Opens the store for `options` with the lock timeout the environment names (as the CLI).
+Expected<void> open_registry(network::StoreOptions options, hp_registry** out) {
+    if (auto ok = require(out, "result pointer"); !ok) {
+        return ok;
+    }
+    auto timeout = network::lock_timeout_from_environment();
+    if (!timeout) {
+        return std::unexpected(timeout.error());
+    }
+    options.lock.timeout = timeout->value_or(network::k_default_lock_timeout);
+    auto store = network::FileRegistryStore::open(options);
+    if (!store) {
+        return std::unexpected(store.error());
+    }
+    auto label = store->label();
+    *out = new hp_registry{{}, std::move(*store), std::move(label)};
+    return {};
+}
+
+Expected<void> require_both(const hp_registry* registry, const void* out) {
+    if (auto ok = require(registry, "registry handle"); !ok) {
+        return ok;
+    }
+    return require(out, "result pointer");
+}
+
+// The registry as it is on disk now, validated, in canonical order.
+Expected<network::Registry> read_canonical(hp_registry& registry) {
+    auto read = registry.store.read();
+    if (!read) {
+        return std::unexpected(read.error());
+    }
+    network::canonicalize(*read);
+    return read;
+}
+
+}  // namespace
+
+extern "C" {
+
+hp_status hp_registry_discover(const char* folder, size_t folder_size, hp_registry** out,
+                               hp_error** error) {
+    return guarded(error, [&]() -> Expected<void> {
+        network::StoreOptions options;
+        options.registry = network::registry_path_from_environment();
+        if (folder != nullptr) {
+            auto path = text_arg(folder, folder_size, "folder", TextRule::bytes);
+            if (!path) {
+                return std::unexpected(path.error());
+            }
+            options.start = std::string(*path);
+        }
+        return open_registry(std::move(options), out);
+    });
+}
+
+hp_status hp_registry_open(const char* path, size_t path_size, hp_registry** out,
+                           hp_error** error) {
+    return guarded(error, [&]() -> Expected<void> {
+        auto named = text_arg(path, path_size, "registry path", TextRule::bytes);
+        if (!named) {
+            return std::unexpected(named.error());
+        }
+        if (named->empty()) {
+            return network::fail(network::ErrorCode::invalid_argument,
+                                 "the registry path is empty");
+        }
+        network::StoreOptions options;
+        options.registry = std::string(*named);
+        return open_registry(std::move(options), out);
+    });
+}
+
+void hp_registry_free(hp_registry* registry) {
+    delete registry;
+}
+
+const char* hp_registry_label(const hp_registry* registry) {
+    return registry == nullptr ? "" : registry->label.c_str();
+}
+
+hp_status hp_registry_set_lock_timeout(hp_registry* registry, uint32_t milliseconds,
+                                       hp_error** error) {
+    return guarded(error, [&]() -> Expected<void> {
+        if (auto ok = require(registry, "registry handle"); !ok) {
+            return ok;
+        }
+        constexpr std::uint64_t k_max_ms =
+            std::uint64_t{network::k_max_lock_timeout_seconds} * 1000;
+        if (milliseconds > k_max_ms) {
+            return network::fail(network::ErrorCode::invalid_argument,
+                                 fmt::format("invalid lock timeout of {} ms: at most {} allowed",
+                                             milliseconds, k_max_ms));
+        }
+        network::LockOptions lock;
+        lock.timeout = std::chrono::milliseconds(milliseconds);
+        const std::scoped_lock guard(registry->mutex);
+        registry->store.set_lock_options(std::move(lock));
+        return {};
+    });
+}
+
+hp_status hp_registry_allocate(hp_registry* registry, const char* name, size_t name_size,
+                               const hp_allocate_options* options, hp_port_range* out,
+                               hp_error** error) {
+    return guarded(error, [&]() -> Expected<void> {
+        if (auto ok = require_both(registry, out); !ok) {
+            return ok;
+        }
+        auto text = text_arg(name, name_size, "service name", TextRule::any);
+        auto request = harmony::capi::allocate_request(options);
+        if (!text || !request) {
+            return std::unexpected(!text ? text.error() : request.error());
+        }
+        const std::scoped_lock guard(registry->mutex);
+        auto placed = registry->store.update([&](network::PortAllocator& ports) {
+            // Under the registry lock, so the host's picture is as fresh as the registry.
+            if (auto ok = add_probe(*request, ports.range()); !ok) {
+                return network::Expected<network::PortRange>(std::unexpected(ok.error()));
+            }
+            return ports.allocate(*text, request->options);
+        });
+        if (!placed) {
+            return std::unexpected(placed.error());
+        }
+        *out = harmony::capi::to_c(*placed);
+        return {};
+    });
+}
+
+hp_status hp_registry_release(hp_registry* registry, const char* name, size_t name_size,
+                              int32_t quarantine_days, hp_error** error) {
+    return guarded(error, [&]() -> Expected<void> {
+        if (auto ok = require(registry, "registry handle"); !ok) {
+            return ok;
+        }
+        auto text = text_arg(name, name_size, "service name", TextRule::any);
+        auto options = harmony::capi::release_options(quarantine_days);
+        if (!text || !options) {
+            return std::unexpected(!text ? text.error() : options.error());
+        }
+        const std::scoped_lock guard(registry->mutex);
+        auto released = registry->store.update(
+            [&](network::PortAllocator& ports) { return ports.release(*text, *options); });
+        if (!released) {
+            return std::unexpected(released.error());
+        }
+        return {};
+    });
+}
+
+hp_status hp_registry_find(hp_registry* registry, const char* name, size_t name_size,
+                           hp_allocations** out, hp_error** error) {
+    return guarded(error, [&]() -> Expected<void> {
+        if (auto ok = require_both(registry, out); !ok) {
+            return ok;
+        }
+        auto text = text_arg(name, name_size, "service name", TextRule::any);
+        if (!text) {
+            return std::unexpected(text.error());
+        }
+        const std::scoped_lock guard(registry->mutex);
+        auto read = read_canonical(*registry);
+        if (!read) {
+            return std::unexpected(read.error());
+        }
+        std::erase_if(read->allocations,
+                      [&](const network::Allocation& a) { return a.name != *text; });
+        *out = harmony::capi::make_allocations(std::move(read->allocations));
+        return {};
+    });
+}
+
+hp_status hp_registry_list(hp_registry* registry, hp_allocations** out, hp_error** error) {
+    return guarded(error, [&]() -> Expected<void> {
+        if (auto ok = require_both(registry, out); !ok) {
+            return ok;
+        }
+        const std::scoped_lock guard(registry->mutex);
+        auto read = read_canonical(*registry);
+        if (!read) {
+            return std::unexpected(read.error());
+        }
+        *out = harmony::capi::make_allocations(std::move(read->allocations));
+        return {};
+    });
+}
+
+hp_status hp_registry_check(hp_registry* registry, unsigned flags, hp_findings** out,
+                            hp_error** error) {
+    return guarded(error, [&]() -> Expected<void> {
+        if (auto ok = require_both(registry, out); !ok) {
+            return ok;
+        }
+        auto options = harmony::capi::check_options(flags);
+        if (!options) {
+            return std::unexpected(options.error());
+        }
+        const std::scoped_lock guard(registry->mutex);
+        auto checked = network::check_store(registry->store, *options);
+        if (!checked) {
+            return std::unexpected(checked.error());
+        }
+        *out = harmony::capi::make_findings(std::move(checked->findings));
+        return {};
+    });
+}
+
+hp_status hp_registry_export(hp_registry* registry, const char* format, size_t format_size,
+                             const hp_export_options* options, char** out, size_t* out_size,
+                             hp_error** error) {
+    return guarded(error, [&]() -> Expected<void> {
+        if (auto ok = require_both(registry, out); !ok) {
+            return ok;
+        }
+        const std::scoped_lock guard(registry->mutex);
+        auto read = registry->store.read();
+        if (!read) {
+            return std::unexpected(read.error());
+        }
+        auto text =
+            harmony::capi::export_text(*read, format, format_size, options, registry->label);
+        if (!text) {
+            return std::unexpected(text.error());
+        }
+        harmony::capi::hand_out(*text, out, out_size);
+        return {};
+    });
+}
+
+}  // extern "C"
