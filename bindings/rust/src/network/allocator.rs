@@ -162,8 +162,8 @@ impl PortAllocator {
         })
     }
 
-    /// The allocation of `name`, or `None` when it has none. Error:
-    /// [`InvalidArgument`](super::ErrorCode::InvalidArgument) (not a valid service name).
+    /// The allocation of `name`, or `None` when it has none (also for a name that is not a
+    /// valid service name: none can be allocated).
     pub fn find(&self, name: &str) -> Result<Option<Allocation>, Error> {
         // SAFETY: a live handle; the C side serializes calls on it (see `Sync`).
         unsafe { ops::find(ffi::hp_allocator_find, self.handle(), name) }

@@ -47,6 +47,11 @@ impl Registry {
     /// owned by the caller or root are trusted (else [`Untrusted`](super::ErrorCode::Untrusted)).
     /// Without a file, reads see the embedded ADR-014 default and changes fail with
     /// [`NotFound`](super::ErrorCode::NotFound).
+    ///
+    /// As for the CLI, the environment decides first: `HARMONY_PORTS_REGISTRY`, when set, names
+    /// the file (and `dir` is not searched), and `HARMONY_PORTS_LOCK_TIMEOUT` (seconds) sets the
+    /// initial lock timeout (an invalid value is an
+    /// [`InvalidArgument`](super::ErrorCode::InvalidArgument) error here).
     pub fn discover(dir: impl AsRef<Path>) -> Result<Registry, Error> {
         let (dir, dir_size) = raw::path(dir.as_ref());
         Registry::from_call(|out, error| {
@@ -56,9 +61,14 @@ impl Registry {
         })
     }
 
-    /// The registry file at `path`, trusted as named (as `harmony-ports --registry PATH`). It
-    /// need not exist yet: opening does not read it; each call reads it (a missing file is then
-    /// [`FileNotFound`](super::ErrorCode::FileNotFound)).
+    /// The registry file at `path`, trusted as named (as `harmony-ports --registry PATH`; the
+    /// harmony.toml beside it gives the range). Opening succeeds before the file exists; each
+    /// call then reads it, so a missing file fails there, as the CLI does
+    /// ([`FileNotFound`](super::ErrorCode::FileNotFound)). An empty path, or one with a NUL
+    /// byte, is [`InvalidArgument`](super::ErrorCode::InvalidArgument).
+    ///
+    /// `HARMONY_PORTS_LOCK_TIMEOUT` (seconds), when set, gives the initial lock timeout, as for
+    /// the CLI.
     pub fn open(path: impl AsRef<Path>) -> Result<Registry, Error> {
         let (path, path_size) = raw::path(path.as_ref());
         Registry::from_call(|out, error| {
@@ -89,9 +99,10 @@ impl Registry {
         &self.label
     }
 
-    /// How long changes wait for the registry lock another process holds (default 30 s;
-    /// zero: try once, then fail with [`LockTimeout`](super::ErrorCode::LockTimeout)).
-    /// Milliseconds are the unit; longer than `u32::MAX` ms (about 49 days) is cut to that.
+    /// How long changes wait for the registry lock another process holds (default 30 s, or
+    /// `HARMONY_PORTS_LOCK_TIMEOUT`; zero: try once). A change that waited longer fails with
+    /// [`LockTimeout`](super::ErrorCode::LockTimeout). The library takes milliseconds, up to
+    /// one day; more is an [`InvalidArgument`](super::ErrorCode::InvalidArgument) error.
     pub fn set_lock_timeout(&self, timeout: Duration) -> Result<(), Error> {
         let ms = u32::try_from(timeout.as_millis()).unwrap_or(u32::MAX);
         raw::call(|error| {
