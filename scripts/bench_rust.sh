@@ -33,7 +33,7 @@ cmake --build "$dir" --target allocator_bench >&2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "== C++ (bench/allocator_bench, $runs repetitions)" >&2
-"$dir/bench/allocator_bench" --benchmark_filter='^BM_(FillHighRange|AllocateIdempotent)$' \
+"$dir/bench/allocator_bench" --benchmark_filter='^BM_(FillHighRange|AllocateIdempotent)(/|$)' \
   --benchmark_repetitions="$runs" --benchmark_report_aggregates_only=true \
   --benchmark_format=json >"$work/cpp.json"
 echo "== Rust (bindings/rust benches/ffi.rs, $runs runs)" >&2

@@ -53,7 +53,12 @@ impl PortAllocator {
         match PortAllocator::try_new(first, last) {
             Ok(allocator) => allocator,
             Err(error) => {
-                eprintln!("harmony-ports: error: cannot create a PortAllocator: {error}");
+                // Not eprintln!, which panics when standard error is closed.
+                use std::io::Write as _;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "harmony-ports: error: cannot create a PortAllocator: {error}"
+                );
                 std::process::abort()
             }
         }

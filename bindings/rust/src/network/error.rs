@@ -242,7 +242,8 @@ impl fmt::Display for Hint {
 /// optionally a [`Hint`].
 ///
 /// `Display` writes exactly the message, without the hint (the CLI appends its own wording of
-/// the hint after `"; "`).
+/// the hint after `"; "`, shows control characters escaped, and prints a message of several
+/// lines as one `harmony-ports: error: ` line each).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     code: ErrorCode,

@@ -83,6 +83,10 @@ pub(crate) fn raw_port_range(ports: PortRange) -> ffi::hp_port_range {
     }
 }
 
+/// The most list entries reserved up front: a registry holds at most 65,536 ports per protocol,
+/// and a size beyond any real list must not turn into a huge allocation.
+const MAX_RESERVE: usize = 1 << 18;
+
 /// Owns an `hp_allocations` list; frees it when dropped.
 struct AllocationList(NonNull<ffi::hp_allocations>);
 
@@ -122,7 +126,7 @@ pub(crate) unsafe fn allocations(list: *mut ffi::hp_allocations) -> Result<Vec<A
     let list = AllocationList(NonNull::new(list).ok_or_else(|| Error::missing("allocation list"))?);
     // SAFETY: a live list (see above).
     let size = unsafe { ffi::hp_allocations_size(list.0.as_ptr()) };
-    let mut out = Vec::with_capacity(size);
+    let mut out = Vec::with_capacity(size.min(MAX_RESERVE));
     for index in 0..size {
         // SAFETY: a live list; an index below its size.
         let item = unsafe { ffi::hp_allocations_at(list.0.as_ptr(), index) };
@@ -171,7 +175,7 @@ pub(crate) unsafe fn findings(list: *mut ffi::hp_findings) -> Result<Vec<Finding
     let list = FindingList(NonNull::new(list).ok_or_else(|| Error::missing("finding list"))?);
     // SAFETY: a live list.
     let size = unsafe { ffi::hp_findings_size(list.0.as_ptr()) };
-    let mut out = Vec::with_capacity(size);
+    let mut out = Vec::with_capacity(size.min(MAX_RESERVE));
     for index in 0..size {
         // SAFETY: a live list; an index below its size.
         let item = unsafe { ffi::hp_findings_at(list.0.as_ptr(), index) };
