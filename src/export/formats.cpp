@@ -44,6 +44,10 @@ const std::vector<Format>& format_table() {
          [](const Registry& r, const ExportOptions& o) {
              return export_cpp(r, o.source, o.topology);
          }},
+        {"rust", false,
+         [](const Registry& r, const ExportOptions& o) {
+             return export_rust(r, o.source, o.topology);
+         }},
         {"markdown", false,
          [](const Registry& r, const ExportOptions& o) { return export_markdown(r, o.source); }},
         {"json", false,
