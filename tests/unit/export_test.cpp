@@ -342,3 +342,19 @@ TEST(RustExport, AHostileSourceStaysInsideTheHeaderComment) {
     EXPECT_TRUE(contains(first_line, "do not edit.")) << first_line;
     EXPECT_FALSE(contains(rs, "\npub fn x"));
 }
+
+TEST(ExportRegistry, ATopologyIsTakenOnlyByTheFormatsThatUseIt) {
+    const Registry registry = adr014_default_registry();
+    const Topology topology;
+    ExportOptions options;
+    options.topology = &topology;
+    auto json = export_registry(registry, "json", options);
+    ASSERT_FALSE(json);
+    EXPECT_EQ(json.error().code, ErrorCode::invalid_argument);
+    EXPECT_EQ(json.error().message,
+              "a topology applies to the cpp and rust exports only, not to json");
+    EXPECT_TRUE(export_registry(registry, "rust", options));
+    EXPECT_TRUE(export_registry(registry, "cpp", options));
+    EXPECT_TRUE(export_uses_topology("rust"));
+    EXPECT_FALSE(export_uses_topology("nftables"));
+}

@@ -42,7 +42,7 @@ std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global) {
         }
         std::optional<Topology> topology;
         if (!o->topology.empty()) {
-            if (o->format != "cpp" && o->format != "rust") {
+            if (!export_uses_topology(o->format)) {
                 return report(Error{ErrorCode::invalid_argument,
                                     "--topology applies to --format cpp and rust only"});
             }

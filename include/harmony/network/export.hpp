@@ -69,6 +69,9 @@ const std::vector<std::string_view>& export_formats();
 // True for the formats that honour ExportScope (markdown and json show the whole registry).
 bool export_uses_scope(std::string_view format);
 
+// True for the formats that take a topology (cpp and rust).
+bool export_uses_topology(std::string_view format);
+
 // `export --format cpp`: a C++ header (namespace harmony_ports) with one constexpr constant
 // per service (k_ + the name, '-' as '_' and '.' as 'D', e.g. k_ceph_rgw = 25080; a block's
 // first port), the range, and the table k_ports, checked at compile time by the validators
@@ -129,7 +132,7 @@ struct ExportOptions {
 };
 
 // Renders `registry` in `format` (one of export_formats()). Error: invalid_argument for an
-// unknown format, with a "did you mean".
+// unknown format, with a "did you mean", and for a topology given to a format that takes none.
 Expected<std::string> export_registry(const Registry& registry, std::string_view format,
                                       const ExportOptions& options);
 
