@@ -23,22 +23,30 @@ int main(int argc, char** argv) {
         return 2;
     }
     int in = open(argv[1], O_RDONLY);
-    if (in < 0) return fail("open source");
+    if (in < 0)
+        return fail("open source");
     ssize_t size = read(in, buffer, sizeof buffer);
-    if (size < 0) return fail("read source");
+    if (size < 0)
+        return fail("read source");
     close(in);
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", argv[2]);
     int out = mkstemp(tmp);
-    if (out < 0) return fail("mkstemp");
-    if (write(out, buffer, (size_t)size) != size) return fail("write");
-    if (fsync(out) != 0) return fail("fsync");
-    if (close(out) != 0) return fail("close");
-    if (rename(tmp, argv[2]) != 0) return fail("rename");
+    if (out < 0)
+        return fail("mkstemp");
+    if (write(out, buffer, (size_t)size) != size)
+        return fail("write");
+    if (fsync(out) != 0)
+        return fail("fsync");
+    if (close(out) != 0)
+        return fail("close");
+    if (rename(tmp, argv[2]) != 0)
+        return fail("rename");
     char folder[4096];
     snprintf(folder, sizeof folder, "%s", argv[2]);
     int dir = open(dirname(folder), O_RDONLY | O_DIRECTORY);
-    if (dir < 0 || fsync(dir) != 0) return fail("fsync folder");
+    if (dir < 0 || fsync(dir) != 0)
+        return fail("fsync folder");
     close(dir);
     return 0;
 }

@@ -55,18 +55,18 @@ extern "C" {
  * hp_status_exit_code() of them. */
 typedef enum hp_status {
     HP_OK = 0,
-    HP_INVALID_ARGUMENT = 1, /* bad name, range, option or text          (exit 2) */
-    HP_PARSE_ERROR = 2,      /* malformed TOML/YAML/JSON                  (exit 2) */
-    HP_INVALID_REGISTRY = 3, /* registry content breaks the rules         (exit 2) */
-    HP_NOT_FOUND = 4,        /* unknown service or pool, no registry file (exit 1) */
-    HP_CONFLICT = 5,         /* pinned port taken, name placed elsewhere  (exit 1) */
-    HP_EXHAUSTED = 6,        /* no free port or block left                (exit 1) */
-    HP_ALREADY_EXISTS = 7,   /* the file exists                           (exit 1) */
-    HP_PERMISSION_DENIED = 8,/* the OS refused, read-only registry         (exit 3) */
-    HP_IO_ERROR = 9,         /* any other OS failure, out of memory       (exit 3) */
-    HP_FILE_NOT_FOUND = 10,  /* an input file that must exist does not    (exit 2) */
-    HP_UNTRUSTED = 11,       /* a discovered file owned by someone else   (exit 3) */
-    HP_LOCK_TIMEOUT = 12     /* the registry lock stayed held too long    (exit 3) */
+    HP_INVALID_ARGUMENT = 1,  /* bad name, range, option or text          (exit 2) */
+    HP_PARSE_ERROR = 2,       /* malformed TOML/YAML/JSON                  (exit 2) */
+    HP_INVALID_REGISTRY = 3,  /* registry content breaks the rules         (exit 2) */
+    HP_NOT_FOUND = 4,         /* unknown service or pool, no registry file (exit 1) */
+    HP_CONFLICT = 5,          /* pinned port taken, name placed elsewhere  (exit 1) */
+    HP_EXHAUSTED = 6,         /* no free port or block left                (exit 1) */
+    HP_ALREADY_EXISTS = 7,    /* the file exists                           (exit 1) */
+    HP_PERMISSION_DENIED = 8, /* the OS refused, read-only registry         (exit 3) */
+    HP_IO_ERROR = 9,          /* any other OS failure, out of memory       (exit 3) */
+    HP_FILE_NOT_FOUND = 10,   /* an input file that must exist does not    (exit 2) */
+    HP_UNTRUSTED = 11,        /* a discovered file owned by someone else   (exit 3) */
+    HP_LOCK_TIMEOUT = 12      /* the registry lock stayed held too long    (exit 3) */
 } hp_status;
 
 /* Transport protocols of an allocation; HP_PROTOCOLS_DEFAULT only in requests. */
@@ -93,7 +93,11 @@ typedef enum hp_hint {
     HP_HINT_REALLOCATE          /* the allocation sits on a taken port: release, allocate   */
 } hp_hint;
 
-typedef enum hp_severity { HP_SEVERITY_INFO = 0, HP_SEVERITY_WARNING = 1, HP_SEVERITY_ERROR = 2 } hp_severity;
+typedef enum hp_severity {
+    HP_SEVERITY_INFO = 0,
+    HP_SEVERITY_WARNING = 1,
+    HP_SEVERITY_ERROR = 2
+} hp_severity;
 
 /* An inclusive range of ports: one port when first == last. */
 typedef struct hp_port_range {
@@ -106,23 +110,32 @@ typedef struct hp_port_range {
 typedef struct hp_error hp_error;
 
 /* The error's code (never HP_OK). */
+/* Thread-safety: safe from any thread. */
 hp_status hp_error_code(const hp_error* error);
 /* The message the CLI prints after "harmony-ports: error: " (without the worded hint): it
  * names the file, line:column, port and service involved. "" for a NULL error. */
+/* Thread-safety: safe from any thread. */
 const char* hp_error_message(const hp_error* error);
 /* The remedy, as data: a kind and its subject ("" when the kind needs none). */
+/* Thread-safety: safe from any thread. */
 hp_hint hp_error_hint(const hp_error* error);
+/* Thread-safety: safe from any thread. */
 const char* hp_error_hint_subject(const hp_error* error);
+/* Thread-safety: no other call may use the object during or after this one. */
 void hp_error_free(hp_error* error);
 
 /* Stable kebab-case name of a status ("ok", "invalid-argument", ...); "unknown" otherwise. */
+/* Thread-safety: safe from any thread. */
 const char* hp_status_name(hp_status status);
 /* The CLI's exit code for a status: 0, 1, 2 or 3 (3 for an unknown value). */
+/* Thread-safety: safe from any thread. */
 int hp_status_exit_code(hp_status status);
 /* Stable kebab-case name of a hint kind ("pin-port", ...); "unknown" otherwise. */
+/* Thread-safety: safe from any thread. */
 const char* hp_hint_name(hp_hint hint);
 
 /* The library version, "0.1.0". */
+/* Thread-safety: safe from any thread. */
 const char* hp_version(void);
 
 /* ---- requests ----------------------------------------------------------------------------- */
@@ -131,29 +144,30 @@ const char* hp_version(void);
  * hp_allocate_options_init) so fields added later get their defaults; struct_size tells the
  * library which fields the caller knows. */
 typedef struct hp_allocate_options {
-    uint32_t struct_size;   /* sizeof(hp_allocate_options) */
-    const char* pool;       /* NULL or "": the default pool */
+    uint32_t struct_size; /* sizeof(hp_allocate_options) */
+    const char* pool;     /* NULL or "": the default pool */
     size_t pool_size;
     hp_protocols protocols; /* HP_PROTOCOLS_DEFAULT: see hp_protocols */
     uint32_t count;         /* block size 1-65535; 0: 1 for a new name, as placed for a known */
     int32_t port;           /* pin: the first port, 0-65535; -1: not pinned */
     const char* owner;      /* NULL: not given (a known name keeps its owner) */
     size_t owner_size;
-    const char* notes;      /* NULL: not given */
+    const char* notes; /* NULL: not given */
     size_t notes_size;
-    const char* process;    /* NULL: not given; the expected process (comm) name */
+    const char* process; /* NULL: not given; the expected process (comm) name */
     size_t process_size;
-    int allow_registered;   /* nonzero: keep IANA/known-software ports as candidates */
-    int probe;              /* nonzero: also skip ports in use on this host now */
+    int allow_registered; /* nonzero: keep IANA/known-software ports as candidates */
+    int probe;            /* nonzero: also skip ports in use on this host now */
 } hp_allocate_options;
 
-#define HP_ALLOCATE_OPTIONS_INIT                                                          \
-    {                                                                                     \
-        sizeof(hp_allocate_options), NULL, 0, HP_PROTOCOLS_DEFAULT, 0, -1, NULL, 0, NULL, \
-            0, NULL, 0, 0, 0                                                              \
+#define HP_ALLOCATE_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        sizeof(hp_allocate_options), NULL, 0, HP_PROTOCOLS_DEFAULT, 0, -1, NULL, 0, NULL, 0, NULL, \
+            0, 0, 0                                                                                \
     }
 
 /* Sets *options to HP_ALLOCATE_OPTIONS_INIT. */
+/* Thread-safety: safe from any thread. */
 void hp_allocate_options_init(hp_allocate_options* options);
 
 /* What `check` looks at besides the policy and the registry. */
@@ -174,9 +188,12 @@ typedef struct hp_allocation {
 
 /* Allocations in canonical order (by first port, protocol, name). */
 typedef struct hp_allocations hp_allocations;
+/* Thread-safety: safe from any thread. */
 size_t hp_allocations_size(const hp_allocations* list);
 /* The allocation at `index`, or NULL when index >= size. */
+/* Thread-safety: safe from any thread. */
 const hp_allocation* hp_allocations_at(const hp_allocations* list, size_t index);
+/* Thread-safety: no other call may use the object during or after this one. */
 void hp_allocations_free(hp_allocations* list);
 
 /* One finding of `check`. `code` is the stable kebab-case identifier; strings are "" when
@@ -196,27 +213,33 @@ typedef struct hp_finding {
 
 /* Findings, most severe first. */
 typedef struct hp_findings hp_findings;
+/* Thread-safety: safe from any thread. */
 size_t hp_findings_size(const hp_findings* findings);
 /* The finding at `index`, or NULL when index >= size. */
+/* Thread-safety: safe from any thread. */
 const hp_finding* hp_findings_at(const hp_findings* findings, size_t index);
+/* Thread-safety: no other call may use the object during or after this one. */
 void hp_findings_free(hp_findings* findings);
 
 /* A string the library made (an export); free it with hp_string_free. */
+/* Thread-safety: no other call may use the object during or after this one. */
 void hp_string_free(char* text);
 
 /* What an export covers and where its topology is. */
 typedef struct hp_export_options {
-    uint32_t struct_size;  /* sizeof(hp_export_options) */
-    int allocations_only;  /* nonzero: firewall/kernel formats cover the allocations only */
-    const char* source;    /* names the registry in the output; NULL: the registry's label */
+    uint32_t struct_size; /* sizeof(hp_export_options) */
+    int allocations_only; /* nonzero: firewall/kernel formats cover the allocations only */
+    const char* source;   /* names the registry in the output; NULL: the registry's label */
     size_t source_size;
-    const char* topology;  /* cpp, rust: a topology file (path); NULL: none */
+    const char* topology; /* cpp, rust: a topology file (path); NULL: none */
     size_t topology_size;
 } hp_export_options;
 
-#define HP_EXPORT_OPTIONS_INIT { sizeof(hp_export_options), 0, NULL, 0, NULL, 0 }
+#define HP_EXPORT_OPTIONS_INIT \
+    { sizeof(hp_export_options), 0, NULL, 0, NULL, 0 }
 
 /* The export format names, in `--help` order, separated by single spaces. */
+/* Thread-safety: safe from any thread. */
 const char* hp_export_formats(void);
 
 /* ---- the in-memory allocator (ADR-014 §4: PortAllocator::new(25_000, 25_999)) -------------- */
@@ -224,38 +247,47 @@ const char* hp_export_formats(void);
 typedef struct hp_allocator hp_allocator;
 
 /* An empty registry over [first, last] (swapped when first > last). */
+/* Thread-safety: safe from any thread. */
 hp_status hp_allocator_new(uint16_t first, uint16_t last, hp_allocator** out, hp_error** error);
+/* Thread-safety: no other call may use the object during or after this one. */
 void hp_allocator_free(hp_allocator* allocator);
 
 /* Places `name` by the deterministic rule, or returns its ports unchanged (see
  * `harmony-ports allocate`). `options` may be NULL (defaults). Errors: HP_INVALID_ARGUMENT,
  * HP_NOT_FOUND (pool), HP_CONFLICT, HP_EXHAUSTED, and the probe's. */
+/* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 hp_status hp_allocator_allocate(hp_allocator* allocator, const char* name, size_t name_size,
                                 const hp_allocate_options* options, hp_port_range* out,
                                 hp_error** error);
 
 /* Removes `name`, keeping its ports in quarantine for `quarantine_days` (-1: the registry's
  * 30 days; 0-3650). Errors: HP_NOT_FOUND, HP_INVALID_ARGUMENT. */
+/* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 hp_status hp_allocator_release(hp_allocator* allocator, const char* name, size_t name_size,
                                int32_t quarantine_days, hp_error** error);
 
 /* Adds a named pool (reserved: only requests naming it get its ports, pins included). */
+/* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 hp_status hp_allocator_add_pool(hp_allocator* allocator, const char* name, size_t name_size,
                                 hp_port_range ports, int reserved, hp_error** error);
 
 /* The allocation of `name`: a list of one, or of none when the name is not allocated. */
+/* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 hp_status hp_allocator_find(hp_allocator* allocator, const char* name, size_t name_size,
                             hp_allocations** out, hp_error** error);
 
 /* Every allocation. */
+/* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 hp_status hp_allocator_list(hp_allocator* allocator, hp_allocations** out, hp_error** error);
 
 /* Policy and registry findings (`flags`: HP_CHECK_HOST or 0). */
+/* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 hp_status hp_allocator_check(hp_allocator* allocator, unsigned flags, hp_findings** out,
                              hp_error** error);
 
 /* The registry in `format` (one of hp_export_formats()); `options` may be NULL. *out is
  * NUL-terminated; *out_size (when not NULL) gets its length. */
+/* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 hp_status hp_allocator_export(hp_allocator* allocator, const char* format, size_t format_size,
                               const hp_export_options* options, char** out, size_t* out_size,
                               hp_error** error);
@@ -267,46 +299,56 @@ typedef struct hp_registry hp_registry;
 /* The registry found from `folder` as the CLI finds it (the named folder and those above;
  * NULL: the working folder). Only files owned by the caller or root are trusted. Without a
  * file, reads see the embedded ADR-014 default and changes fail with HP_NOT_FOUND. */
+/* Thread-safety: safe from any thread. */
 hp_status hp_registry_discover(const char* folder, size_t folder_size, hp_registry** out,
                                hp_error** error);
 
 /* The registry file at `path` (trusted as named; it need not exist yet). */
-hp_status hp_registry_open(const char* path, size_t path_size, hp_registry** out,
-                           hp_error** error);
+/* Thread-safety: safe from any thread. */
+hp_status hp_registry_open(const char* path, size_t path_size, hp_registry** out, hp_error** error);
+/* Thread-safety: no other call may use the object during or after this one. */
 void hp_registry_free(hp_registry* registry);
 
 /* Where the registry lives: its file, or the embedded default's description. The string lives
  * as long as the handle. */
+/* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 const char* hp_registry_label(const hp_registry* registry);
 
 /* How long changes wait for the registry lock (default 30000 ms; 0: try once). */
+/* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 hp_status hp_registry_set_lock_timeout(hp_registry* registry, uint32_t milliseconds,
                                        hp_error** error);
 
 /* hp_allocator_allocate as one transaction on the file: lock, read, place, write. Durable
  * when it returns HP_OK. Errors also: file, parse, trust and lock errors. */
+/* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 hp_status hp_registry_allocate(hp_registry* registry, const char* name, size_t name_size,
                                const hp_allocate_options* options, hp_port_range* out,
                                hp_error** error);
 
 /* hp_allocator_release as one transaction on the file; durable when it returns HP_OK. */
+/* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 hp_status hp_registry_release(hp_registry* registry, const char* name, size_t name_size,
                               int32_t quarantine_days, hp_error** error);
 
 /* Reads the registry (validated) and returns the allocation of `name` (a list of 0 or 1). */
+/* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 hp_status hp_registry_find(hp_registry* registry, const char* name, size_t name_size,
                            hp_allocations** out, hp_error** error);
 
 /* Reads the registry (validated) and returns every allocation. */
+/* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 hp_status hp_registry_list(hp_registry* registry, hp_allocations** out, hp_error** error);
 
 /* `harmony-ports check`: registry conflicts and policy findings, with HP_CHECK_HOST also the
  * host's. Findings of severity error are data, not a failure: the status says whether the
  * check could run. */
+/* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 hp_status hp_registry_check(hp_registry* registry, unsigned flags, hp_findings** out,
                             hp_error** error);
 
 /* `harmony-ports export`: the registry (validated) in `format`. */
+/* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 hp_status hp_registry_export(hp_registry* registry, const char* format, size_t format_size,
                              const hp_export_options* options, char** out, size_t* out_size,
                              hp_error** error);

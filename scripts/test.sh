@@ -29,7 +29,7 @@ step() {
 }
 
 check_format() {
-  git ls-files -z '*.cpp' '*.hpp' | xargs -0 clang-format --dry-run -Werror
+  git ls-files -z '*.cpp' '*.hpp' '*.c' '*.h' | xargs -0 clang-format --dry-run -Werror
 }
 
 run_ctest() {  # run_ctest BUILD_DIR LABEL

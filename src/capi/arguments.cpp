@@ -30,19 +30,18 @@ Expected<void> check_rule(std::string_view text, std::string_view what, TextRule
     return {};
 }
 
-Expected<std::optional<network::Protocols>> protocols_of(hp_protocols protocols) {
-    switch (protocols) {
-        case HP_PROTOCOLS_DEFAULT:
-            return std::optional<network::Protocols>{};
-        case HP_TCP:
-        case HP_UDP:
-        case HP_TCP_UDP:
-            return std::optional(static_cast<network::Protocols>(protocols));
+Expected<std::optional<network::Protocols>> protocols_of(const hp_protocols& protocols) {
+    const int raw = raw_value(protocols);
+    if (raw == HP_PROTOCOLS_DEFAULT) {
+        return std::optional<network::Protocols>{};
+    }
+    if (raw == HP_TCP || raw == HP_UDP || raw == HP_TCP_UDP) {
+        return std::optional(static_cast<network::Protocols>(raw));
     }
     return network::fail(ErrorCode::invalid_argument,
                          fmt::format("invalid protocols {}: expected 0 (default), 1 (tcp), 2 "
                                      "(udp) or 3 (tcp+udp)",
-                                     static_cast<int>(protocols)));
+                                     raw));
 }
 
 // The numbers, read by the same rules (and messages) as the CLI's --count and --port.

@@ -21,8 +21,8 @@ static_assert(static_cast<int>(network::Protocols::tcp_udp) == HP_TCP_UDP);
 // Handed out when not even an hp_error can be allocated; hp_error_free leaves it alone.
 hp_error g_out_of_memory{Error{ErrorCode::io_error, "out of memory"}};
 
-ErrorCode code_of(hp_status status) noexcept {
-    return static_cast<ErrorCode>(static_cast<int>(status) - 1);
+ErrorCode code_of(int status) noexcept {
+    return static_cast<ErrorCode>(status - 1);
 }
 
 }  // namespace
@@ -88,31 +88,34 @@ void hp_error_free(hp_error* error) {
 }
 
 const char* hp_status_name(hp_status status) {
-    if (status == HP_OK) {
+    const int raw = harmony::capi::raw_value(status);
+    if (raw == HP_OK) {
         return "ok";
     }
-    if (status < HP_OK || status > harmony::capi::k_last_status) {
+    if (raw < HP_OK || raw > harmony::capi::k_last_status) {
         return "unknown";
     }
     // The names are string literals: their data is NUL-terminated.
-    return harmony::network::to_string(code_of(status)).data();
+    return harmony::network::to_string(code_of(raw)).data();
 }
 
 int hp_status_exit_code(hp_status status) {
-    if (status == HP_OK) {
+    const int raw = harmony::capi::raw_value(status);
+    if (raw == HP_OK) {
         return 0;
     }
-    if (status < HP_OK || status > harmony::capi::k_last_status) {
+    if (raw < HP_OK || raw > harmony::capi::k_last_status) {
         return 3;
     }
-    return harmony::network::exit_code_for(code_of(status));
+    return harmony::network::exit_code_for(code_of(raw));
 }
 
 const char* hp_hint_name(hp_hint hint) {
-    if (hint < HP_HINT_NONE || hint > harmony::capi::k_last_hint) {
+    const int raw = harmony::capi::raw_value(hint);
+    if (raw < HP_HINT_NONE || raw > harmony::capi::k_last_hint) {
         return "unknown";
     }
-    return harmony::network::to_string(static_cast<harmony::network::HintKind>(hint)).data();
+    return harmony::network::to_string(static_cast<harmony::network::HintKind>(raw)).data();
 }
 
 const char* hp_version(void) {

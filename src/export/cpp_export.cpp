@@ -1,6 +1,4 @@
 // `export --format cpp`: constants and tables that static_asserts check at compile time.
-#include <unordered_map>
-
 #include <fmt/format.h>
 
 #include <harmony/network/export.hpp>
@@ -10,67 +8,68 @@
 namespace harmony::network {
 namespace {
 
-struct Row {
-    std::string name;
-    PortRange ports;
-    Protocols protocols;
-    std::string origin;  // "registry" or "local port"
-};
+using detail::TableRow;
 
-std::string protocol_bits(Protocols p) {
-    switch (p) {
-        case Protocols::tcp:
-            return "harmony::network::k_table_tcp";
-        case Protocols::udp:
-            return "harmony::network::k_table_udp";
-        case Protocols::tcp_udp:
-            return "harmony::network::k_table_tcp | harmony::network::k_table_udp";
-    }
-    return "0";
-}
-
-std::string table(std::string_view name, const std::vector<Row>& rows, std::string_view indent) {
+std::string table(std::string_view name, const std::vector<TableRow>& rows) {
     std::string out = fmt::format(
-        "{}inline constexpr std::array<harmony::network::PortEntry, {}> "
+        "inline constexpr std::array<harmony::network::PortEntry, {}> "
         "{}{{{{\n",
-        indent, rows.size(), name);
+        rows.size(), name);
     for (const auto& r : rows) {
-        out += fmt::format("{}    {{\"{}\", {}, {}, {}}},\n", indent, r.name, r.ports.first,
-                           r.ports.last, protocol_bits(r.protocols));
+        out += fmt::format("    {{\"{}\", {}, {}, {}}},\n", r.name, r.ports.first, r.ports.last,
+                           detail::protocol_bits(r.protocols, "harmony::network::k_table_tcp",
+                                                 "harmony::network::k_table_udp"));
     }
-    out += fmt::format("{}}}}};\n", indent);
+    out += "}};\n";
     return out;
 }
 
-// One constant per name (a local port repeating a service's name adds none; if its ports
-// differ, the table check reports it).
-std::string constants(const std::vector<Row>& rows, std::string_view indent) {
+// One constant per name.
+std::string constants(const std::vector<TableRow>& rows) {
     std::string out;
-    std::unordered_map<std::string, bool> seen;
-    for (const auto& r : rows) {
-        if (!seen.emplace(r.name, true).second) {
-            continue;
-        }
-        out += fmt::format("{}inline constexpr std::uint16_t {} = {};  // {} {}/{}{}\n", indent,
-                           cpp_identifier(r.name), r.ports.first, r.name, r.ports.to_string(),
-                           to_string(r.protocols), r.origin.empty() ? "" : ", " + r.origin);
+    for (const TableRow* r : detail::first_row_per_name(rows)) {
+        out += fmt::format("inline constexpr std::uint16_t {} = {};  // {}\n",
+                           cpp_identifier(r->name), r->ports.first, detail::row_summary(*r));
     }
     return out;
 }
 
-std::string checks(std::string_view table_name, std::string_view range_table,
-                   std::string_view indent) {
+std::string checks(std::string_view table_name, std::string_view range_table) {
     std::string out = fmt::format(
-        "{0}static_assert(harmony::network::no_port_shared_by_two_services<\n"
-        "{0}              harmony::network::find_port_clash({1})>::value);\n",
-        indent, table_name);
+        "static_assert(harmony::network::no_port_shared_by_two_services<\n"
+        "              harmony::network::find_port_clash({})>::value);\n",
+        table_name);
     if (!range_table.empty()) {
         out += fmt::format(
-            "{0}static_assert(harmony::network::every_port_inside_the_range<\n"
-            "{0}              harmony::network::find_port_outside({1}, k_range_first, "
+            "static_assert(harmony::network::every_port_inside_the_range<\n"
+            "              harmony::network::find_port_outside({}, k_range_first, "
             "k_range_last)>::value);\n",
-            indent, range_table);
+            range_table);
     }
+    return out;
+}
+
+std::string clusters(const std::vector<detail::ClusterTables>& tables) {
+    std::vector<TableRow> fleet;
+    std::string out = "\nnamespace clusters {\n";
+    for (const auto& t : tables) {
+        fleet.insert(fleet.end(), t.ports.begin(), t.ports.end());
+        // "in_" keeps names that start with a digit or are keywords valid identifiers.
+        const std::string ns = "in_" + cpp_identifier(t.cluster->name).substr(2);
+        out += fmt::format("\n// cluster {} ({})\nnamespace {} {{\n", t.cluster->name,
+                           t.cluster->kind, ns);
+        out += constants(t.ports);
+        out += table("k_services", t.services);
+        out += table("k_ports", t.ports);
+        out += checks("k_ports", "k_services");
+        out += "}  // namespace " + ns + "\n";
+    }
+    out +=
+        "\n// Every cluster together: a port used by two services anywhere, or a service on\n"
+        "// different ports in different clusters, fails here.\n";
+    out += table("k_fleet", fleet);
+    out += checks("k_fleet", "");
+    out += "\n}  // namespace clusters\n";
     return out;
 }
 
@@ -85,16 +84,9 @@ std::string cpp_identifier(std::string_view name) {
 }
 
 std::string export_cpp(const Registry& input, std::string_view source, const Topology* topology) {
-    Registry registry = input;
-    canonicalize(registry);
-    std::vector<Row> services;
-    std::unordered_map<std::string, const Allocation*> by_name;
-    for (const auto& a : registry.allocations) {
-        services.push_back({a.name, a.ports, a.protocols, ""});
-        by_name[a.name] = &a;
-    }
-    std::string out =
-        fmt::format("// Generated by {}; do not edit.\n", detail::provenance(registry, source));
+    const detail::PortTables tables = detail::port_tables(input, topology);
+    std::string out = fmt::format("// Generated by {}; do not edit.\n",
+                                  detail::provenance(tables.registry, source));
     out +=
         "// Every table below is checked when this header is compiled: two services on one port\n"
         "// (per protocol), a service on two ports, or a port outside the range fail to build.\n"
@@ -103,41 +95,12 @@ std::string export_cpp(const Registry& input, std::string_view source, const Top
     out += fmt::format(
         "inline constexpr std::uint16_t k_range_first = {};\n"
         "inline constexpr std::uint16_t k_range_last = {};\n\n",
-        registry.range.first, registry.range.last);
-    out += constants(services, "");
-    out += "\n" + table("k_ports", services, "");
-    out += checks("k_ports", "k_ports", "");
+        tables.registry.range.first, tables.registry.range.last);
+    out += constants(tables.services);
+    out += "\n" + table("k_ports", tables.services);
+    out += checks("k_ports", "k_ports");
     if (topology != nullptr) {
-        std::vector<Row> fleet;
-        out += "\nnamespace clusters {\n";
-        for (const auto& cluster : topology->clusters) {
-            std::vector<Row> mine;  // registry services this cluster runs
-            for (const auto& s : cluster.services) {
-                if (auto it = by_name.find(s.name); it != by_name.end()) {
-                    mine.push_back({s.name, it->second->ports, it->second->protocols, ""});
-                }
-            }
-            std::vector<Row> all = mine;
-            for (const auto& local : cluster.ports) {
-                all.push_back({local.name, local.ports, local.protocols, "local port"});
-            }
-            fleet.insert(fleet.end(), all.begin(), all.end());
-            // "in_" keeps names that start with a digit or are keywords valid identifiers.
-            const std::string ns = "in_" + cpp_identifier(cluster.name).substr(2);
-            out += fmt::format("\n// cluster {} ({})\nnamespace {} {{\n", cluster.name,
-                               cluster.kind, ns);
-            out += constants(all, "");
-            out += table("k_services", mine, "");
-            out += table("k_ports", all, "");
-            out += checks("k_ports", "k_services", "");
-            out += "}  // namespace " + ns + "\n";
-        }
-        out +=
-            "\n// Every cluster together: a port used by two services anywhere, or a service on\n"
-            "// different ports in different clusters, fails here.\n";
-        out += table("k_fleet", fleet, "");
-        out += checks("k_fleet", "", "");
-        out += "\n}  // namespace clusters\n";
+        out += clusters(tables.clusters);
     }
     out += "\n}  // namespace harmony_ports\n";
     return out;

@@ -25,6 +25,7 @@ struct Format {
     std::string_view name;
     bool uses_scope;
     Renderer render;
+    bool uses_topology = false;
 };
 
 const std::vector<Format>& format_table() {
@@ -43,7 +44,13 @@ const std::vector<Format>& format_table() {
         {"cpp", false,
          [](const Registry& r, const ExportOptions& o) {
              return export_cpp(r, o.source, o.topology);
-         }},
+         },
+         true},
+        {"rust", false,
+         [](const Registry& r, const ExportOptions& o) {
+             return export_rust(r, o.source, o.topology);
+         },
+         true},
         {"markdown", false,
          [](const Registry& r, const ExportOptions& o) { return export_markdown(r, o.source); }},
         {"json", false,
@@ -77,9 +84,20 @@ bool export_uses_scope(std::string_view format) {
     return f != nullptr && f->uses_scope;
 }
 
+bool export_uses_topology(std::string_view format) {
+    const Format* f = find_format(format);
+    return f != nullptr && f->uses_topology;
+}
+
 Expected<std::string> export_registry(const Registry& registry, std::string_view format,
                                       const ExportOptions& options) {
     if (const Format* f = find_format(format)) {
+        if (options.topology != nullptr && !f->uses_topology) {
+            return fail(ErrorCode::invalid_argument,
+                        fmt::format("a topology applies to the cpp and rust exports only, not "
+                                    "to {}",
+                                    f->name));
+        }
         return f->render(registry, options);
     }
     std::vector<std::string> names(export_formats().begin(), export_formats().end());

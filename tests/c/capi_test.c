@@ -1,5 +1,5 @@
 /* Exercises every function of harmony_ports.h from plain C11, through the shared library.
- * Run as: capi_test HARMONY_PORTS_CLI SCRATCH_FOLDER_PARENT
+ * Run as: capi_test HARMONY_PORTS_CLI SCRATCH_FOLDER_PARENT TOPOLOGY_FILE
  * The CLI makes a registry and says what it prints for the same failure, so the test can
  * check that C callers get the CLI's message, code and exit status. */
 #define _POSIX_C_SOURCE 200809L
@@ -282,7 +282,7 @@ static int run_cli(const char* command, char* line, size_t size) {
     return status == -1 ? -1 : (status >> 8) & 0xff;
 }
 
-static void test_registry(const char* cli, const char* parent) {
+static void test_registry(const char* cli, const char* parent, const char* topology) {
     char folder[4096];
     snprintf(folder, sizeof folder, "%s/capi-XXXXXX", parent);
     CHECK(mkdtemp(folder) != NULL);
@@ -331,6 +331,19 @@ static void test_registry(const char* cli, const char* parent) {
           HP_OK);
     CHECK(text != NULL && strstr(text, "ntfy") != NULL);
     hp_string_free(text);
+    hp_export_options fleet = HP_EXPORT_OPTIONS_INIT;
+    fleet.topology = topology;
+    fleet.topology_size = HP_NUL_TERMINATED;
+    CHECK(hp_registry_export(registry, "rust", 4, &fleet, &text, NULL, NULL) == HP_OK);
+    CHECK(text != NULL && strstr(text, "pub mod clusters") != NULL);
+    hp_string_free(text);
+    error = NULL;
+    expect_error(hp_registry_export(registry, "json", 4, &fleet, &text, NULL, &error), error,
+                 HP_INVALID_ARGUMENT, "a topology applies to the cpp and rust exports only");
+    fleet.topology = "/nonexistent/topology.toml";
+    error = NULL;
+    expect_error(hp_registry_export(registry, "cpp", 3, &fleet, &text, NULL, &error), error,
+                 HP_FILE_NOT_FOUND, "/nonexistent/topology.toml");
 
     /* The CLI's message, code and exit status for the same failure. */
     error = NULL;
@@ -382,14 +395,14 @@ static void test_registry(const char* cli, const char* parent) {
 }
 
 int main(int argc, char** argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: capi_test HARMONY_PORTS_CLI SCRATCH_PARENT\n");
+    if (argc != 4) {
+        fprintf(stderr, "usage: capi_test HARMONY_PORTS_CLI SCRATCH_PARENT TOPOLOGY\n");
         return 2;
     }
     test_names_and_version();
     test_allocator();
     test_allocator_errors();
-    test_registry(argv[1], argv[2]);
+    test_registry(argv[1], argv[2], argv[3]);
     if (g_failures != 0) {
         fprintf(stderr, "capi_test: %d check(s) failed\n", g_failures);
         return 1;

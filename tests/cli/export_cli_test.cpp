@@ -294,3 +294,93 @@ TEST_F(Exports, SameRegistrySameBytesAndScopeErrors) {
     EXPECT_TRUE(contains(unknown.err, "unknown export format 'nftable' (did you mean nftables?)"))
         << unknown.err;
 }
+
+namespace {
+
+// The Rust export, checked by the compiler that consumes it: rustc, found by CMake (the tests
+// skip without one; CI has /root/.cargo/bin/rustc). Needs no root.
+class RustExports : public Exports {
+  protected:
+    void SetUp() override {
+        if (std::string(HARMONY_PORTS_RUSTC).empty()) {
+            GTEST_SKIP() << "no rustc found when CMake configured the tests";
+        }
+    }
+    // rustc on `file` as a bare library crate, warnings as errors.
+    ProcessResult rustc(const fs::path& file) {
+        return run_process({HARMONY_PORTS_RUSTC, "--crate-type", "lib", "--edition", "2021", "-D",
+                            "warnings", "--emit", "metadata", "--out-dir",
+                            (file.parent_path() / "rustc-out").string(), file.string()},
+                           file.parent_path());
+    }
+};
+
+const std::string k_fleet_toml =
+    "[[cluster]]\nname = \"a\"\nkind = \"k3s\"\nservices = [\"ceph-rgw\", \"dns\"]\n"
+    "[cluster.ports]\nlegacy-proxy = 8081\n\n"
+    "[[cluster]]\nname = \"b.edge\"\nkind = \"k3d\"\nservices = [\"dns\", \"metrics-a\"]\n";
+
+}  // namespace
+
+TEST_F(RustExports, EveryRegistryAndTopologyCompilesWithBareRustc) {
+    const std::vector<fs::path> dirs = registries();
+    for (const auto& dir : dirs) {
+        const fs::path file = exported(dir, {"--format", "rust"}, "ports.rs");
+        auto r = rustc(file);
+        EXPECT_EQ(r.exit_code, 0) << dir << "\n" << r.err;
+        const std::string text = read_text(file);
+        EXPECT_FALSE(contains(text, "ZZHOSTILE")) << "free text must not reach Rust";
+        EXPECT_TRUE(contains(text, "pub const CEPH_RGW: u16 = 25080;\n") ||
+                    contains(text, "pub const SVC_25999: u16 = 25999;\n"))
+            << text;
+    }
+    const fs::path& dir = dirs[0];
+    write_text(dir / "fleet.toml", k_fleet_toml);
+    const fs::path file =
+        exported(dir, {"--format", "rust", "--topology", "fleet.toml"}, "fleet.rs");
+    auto r = rustc(file);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const std::string text = read_text(file);
+    EXPECT_TRUE(contains(text, "    pub mod in_a {\n")) << text;
+    EXPECT_TRUE(contains(text, "    pub mod in_b__edge {\n")) << text;
+    EXPECT_TRUE(contains(text,
+                         "PortEntry::new(\"metrics-a\", 25090, 25099, PortEntry::TCP)"
+                         ".in_cluster(\"b.edge\"),\n"))
+        << text;
+}
+
+TEST_F(RustExports, AFleetClashIsACompileErrorNamingPortAndServices) {
+    const fs::path dir = small_registry();
+    write_text(dir / "fleet.toml", k_fleet_toml + "[cluster.ports]\ncache = 25080\n");
+    const fs::path file =
+        exported(dir, {"--format", "rust", "--topology", "fleet.toml"}, "fleet.rs");
+    auto r = rustc(file);
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_TRUE(contains(r.err,
+                         "error[E0080]: evaluation panicked: port 25080/tcp is used by both "
+                         "ceph-rgw in cluster a and cache in cluster b.edge\n"))
+        << r.err;
+}
+
+// Only the code exports take a topology; the rest refuse it as before (exit 2).
+TEST(ExportTopology, OnlyCppAndRustTakeATopology) {
+    TempDir dir;
+    ASSERT_EQ(harmony_ports({"init"}, dir.path()).exit_code, 0);
+    write_text(dir.path() / "fleet.toml", k_fleet_toml);
+    for (const char* format : {"nftables", "json", "markdown"}) {
+        auto r =
+            harmony_ports({"export", "--format", format, "--topology", "fleet.toml"}, dir.path());
+        EXPECT_EQ(r.exit_code, 2) << format;
+        EXPECT_EQ(r.out, "");
+        EXPECT_EQ(r.err,
+                  "harmony-ports: error: --topology applies to --format cpp and rust only\n");
+    }
+    for (const char* format : {"cpp", "rust"}) {
+        auto r =
+            harmony_ports({"export", "--format", format, "--topology", "fleet.toml"}, dir.path());
+        EXPECT_EQ(r.exit_code, 0) << format << ": " << r.err;
+        EXPECT_TRUE(contains(r.out, "clusters")) << format;
+    }
+    auto help = harmony_ports({"export", "--help"}, dir.path());
+    EXPECT_TRUE(contains(help.out, "sysctl, cpp, rust, markdown, json")) << help.out;
+}

@@ -205,7 +205,8 @@ TEST_F(Fleet, CppExportNamesEveryServiceAndChecksItself) {
     auto wrong =
         harmony_ports({"export", "--format", "nftables", "--topology", "x.toml"}, m_dir.path());
     EXPECT_EQ(wrong.exit_code, 2);
-    EXPECT_EQ(wrong.err, "harmony-ports: error: --topology applies to --format cpp only\n");
+    EXPECT_EQ(wrong.err,
+              "harmony-ports: error: --topology applies to --format cpp and rust only\n");
 }
 
 namespace {

@@ -5,16 +5,9 @@
 #   compile_check.sh HARMONY_PORTS CXX INCLUDE_DIR SOURCE TOPOLOGY|- ok|fail [REGEX]
 set -euo pipefail
 hp=$1 cxx=$2 include=$3 source=$4 topology=$5 expect=$6 pattern=${7:-}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-# A registry with the ADR-014 table plus the services the test topologies name.
-"$hp" init >/dev/null
-"$hp" allocate ntfy --port 25253 >/dev/null
-"$hp" allocate dns --port 25053 --protocol udp >/dev/null
-args=(export --format cpp --output harmony_ports_table.hpp)
-[[ $topology != - ]] && args+=(--topology "$topology")
-"$hp" "${args[@]}"
+# shellcheck source-path=SCRIPTDIR source=generate.sh
+source "$(dirname "$0")/generate.sh"
+generate "$hp" cpp harmony_ports_table.hpp "$topology"
 cp "$source" main.cpp
 set +e
 "$cxx" -std=c++23 -fsyntax-only -I"$include" -I"$work" main.cpp >compile.log 2>&1

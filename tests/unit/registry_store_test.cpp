@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <harmony/network/check.hpp>
 #include <harmony/network/registry_store.hpp>
 
 #include "unit/memory_store.hpp"
@@ -352,4 +353,23 @@ TEST_F(Store, InitRefusesAnExtensionThatDisagreesWithTheFormat) {
     EXPECT_EQ(r.error().message, options.registry.string() +
                                      ": its name says toml, but a yaml registry was asked for");
     EXPECT_FALSE(fs::exists(options.registry));
+}
+
+TEST_F(Store, CheckReportsTheFilesConflictsFirstThenThePolicy) {
+    fs::path registry = init_in(m_dir);
+    std::ofstream(registry, std::ios::app) << "\n[[allocation]]\nname = \"twin\"\nport = 25080\n";
+    auto store = FileRegistryStore::open({.registry = registry});
+    ASSERT_TRUE(store);
+    auto checked = check_store(*store, CheckOptions{});
+    ASSERT_TRUE(checked) << checked.error().message;
+    ASSERT_FALSE(checked->findings.empty());
+    const Finding& first = checked->findings.front();
+    EXPECT_EQ(first.code, "duplicate-port");
+    EXPECT_NE(first.message.find("twin"), std::string::npos) << first.message;
+    // The lenient read keeps both entries for the caller to see.
+    EXPECT_EQ(checked->registry.allocations.size(), 3U);
+    // The same policy findings a direct check of the registry gives.
+    auto policy = check_registry(checked->registry, CheckOptions{});
+    ASSERT_TRUE(policy);
+    EXPECT_EQ(checked->findings.size(), policy->size() + 1);
 }

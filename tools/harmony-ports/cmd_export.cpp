@@ -21,7 +21,8 @@ std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global) {
                    "only the allocated ports, per protocol (not for markdown and json)");
     app.add_option("--output", o->output, "write to this file atomically (default: stdout)");
     app.add_option("--topology", o->topology,
-                   "cpp: add per-cluster tables for this topology file, checked the same way");
+                   "cpp, rust: add per-cluster tables for this topology file, checked the same "
+                   "way");
     return [o, &app, &global] {
         auto scope = parse_export_scope(o->scope);
         if (!scope) {
@@ -41,9 +42,9 @@ std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global) {
         }
         std::optional<Topology> topology;
         if (!o->topology.empty()) {
-            if (o->format != "cpp") {
+            if (!export_uses_topology(o->format)) {
                 return report(Error{ErrorCode::invalid_argument,
-                                    fmt::format("--topology applies to --format cpp only")});
+                                    "--topology applies to --format cpp and rust only"});
             }
             auto read = read_topology_file(o->topology);
             if (!read) {

@@ -63,11 +63,14 @@ std::string export_opnsense_api(const Registry& registry, std::string_view sourc
                                 ExportScope scope);
 
 // The export formats by name, in the order `--help` lists them: nftables, iptables,
-// ip6tables, firewalld, opnsense, opnsense-api, sysctl, cpp, markdown, json.
+// ip6tables, firewalld, opnsense, opnsense-api, sysctl, cpp, rust, markdown, json.
 const std::vector<std::string_view>& export_formats();
 
 // True for the formats that honour ExportScope (markdown and json show the whole registry).
 bool export_uses_scope(std::string_view format);
+
+// True for the formats that take a topology (cpp and rust).
+bool export_uses_topology(std::string_view format);
 
 // `export --format cpp`: a C++ header (namespace harmony_ports) with one constexpr constant
 // per service (k_ + the name, '-' as '_' and '.' as 'D', e.g. k_ceph_rgw = 25080; a block's
@@ -82,14 +85,54 @@ std::string export_cpp(const Registry& registry, std::string_view source, const 
 // '_' and '.' as 'D' (names hold neither '_' nor capitals, so distinct names stay distinct).
 std::string cpp_identifier(std::string_view name);
 
+// `export --format rust`: one Rust source file of plain `core` (no crate, no std: it compiles
+// with a bare `rustc --crate-type lib`, as a module, through include!, or in a #![no_std]
+// crate) with what export_cpp has, checked by const evaluation instead of static_assert:
+//  - the row type PortEntry (name, first, last, protocols: PortEntry::TCP | PortEntry::UDP,
+//    cluster) and the public const fns check_ports, check_range and find, which a user's own
+//    tables can call too;
+//  - struct Registry with RANGE_FIRST, RANGE_LAST and PORTS (every service, canonical order),
+//    and one `pub const NAME: u16` per service (rust_identifier; a block's first port);
+//  - `const _: () = check_ports(Registry::PORTS);` and check_range over the range;
+//  - with a topology, `pub mod clusters` holding one module per cluster
+//    (rust_module_identifier) with its constants and struct Cluster (NAME, KIND, SERVICES,
+//    PORTS; rows in_cluster), checked the same way, and struct Fleet (PORTS: every cluster's
+//    rows), whose check also fails when a service has different ports in different clusters.
+// A clash is compile error E0080 "evaluation panicked: " followed by one of
+//   port 25080/tcp is used by both ceph-rgw and ntfy
+//   port 25080/tcp is used by both ceph-rgw in cluster prod-a and cache in cluster prod-b
+//   ntfy is on port 25253 in cluster prod-a but 25099 in cluster prod-b
+//   ntfy is on port 25253 and on port 25099 in cluster prod-b   (one cluster, or none)
+//   stray has first port 26019 above last port 26010
+//   port 26019 of stray is outside the range 25000-25999
+//   ports 25990-26009 of stray are outside the range 25000-25999
+// (" in cluster X" after a name whose row is in a cluster; each check reports its first
+// clash, a shared port before a name on two runs). Deterministic.
+std::string export_rust(const Registry& registry, std::string_view source,
+                        const Topology* topology);
+
+// The Rust constant export_rust uses for a (valid) service name, in SCREAMING_SNAKE_CASE: the name
+// in capitals with each run of separators encoded — "-" as "_", "." as "__", a longer run as "___"
+// + the run spelled with H for '-' and D for '.' + "___" — and "_" before a leading digit:
+// ceph-rgw -> CEPH_RGW, a.b -> A__B, a-.b -> A___HD___B, 9p -> _9P. Injective over valid
+// service names; never a keyword, nor one of the file's own items (functions in lower case,
+// CamelCase types, constants inside a type).
+std::string rust_identifier(std::string_view name);
+
+// The Rust module export_rust uses for a cluster: "in_" + the same encoding in lower case
+// (prod-a -> in_prod_a, eu.west -> in_eu__west; "in_" keeps digits and keywords valid).
+// Injective; snake_case unless the name has a '.' or a run of separators (that module gets
+// #[allow(non_snake_case)]).
+std::string rust_module_identifier(std::string_view name);
+
 struct ExportOptions {
     std::string source;                      // names the registry in the output
     ExportScope scope = ExportScope::range;  // formats that open or reserve ports
-    const Topology* topology = nullptr;      // cpp: per-cluster tables
+    const Topology* topology = nullptr;      // cpp, rust: per-cluster tables
 };
 
 // Renders `registry` in `format` (one of export_formats()). Error: invalid_argument for an
-// unknown format, with a "did you mean".
+// unknown format, with a "did you mean", and for a topology given to a format that takes none.
 Expected<std::string> export_registry(const Registry& registry, std::string_view format,
                                       const ExportOptions& options);
 
