@@ -44,8 +44,8 @@ pub(crate) type ExportFn<H> = unsafe extern "C" fn(
 /// The quarantine argument meaning "the registry's period".
 pub(crate) const DEFAULT_QUARANTINE: i32 = -1;
 
-/// `options` as the C side's quarantine days (0-3650 are valid; larger stays larger, so the
-/// library reports it).
+/// Quarantine days as the C side takes them (0-3650 are valid; a larger value stays too large,
+/// so the library reports it rather than this crate cutting it silently).
 pub(crate) fn quarantine_days(days: u32) -> i32 {
     i32::try_from(days).unwrap_or(i32::MAX)
 }
