@@ -44,7 +44,7 @@ void check_error(hp_status status, hp_error* error) {
 
 hp_allocate_options options_of(const Fields& f) {
     hp_allocate_options o = HP_ALLOCATE_OPTIONS_INIT;
-    o.protocols = static_cast<hp_protocols>(f.numbers[0] % 5);
+    o.protocols = f.numbers[0] % 5;
     o.count = f.numbers[1] % 4 == 0 ? 0 : f.numbers[1] % 20;
     o.port = f.numbers[2] % 3 == 0 ? -1 : 24990 + f.numbers[3] % 40;
     const std::string_view* texts[] = {&f.text[1], &f.text[2], &f.text[3], &f.text[4]};

@@ -24,13 +24,18 @@
  *   where text is required, bad UTF-8, an embedded NUL or a bad size is HP_INVALID_ARGUMENT,
  *   never a crash. Optional text is NULL for "not given".
  * - A NULL handle or out-parameter is HP_INVALID_ARGUMENT. No C++ exception crosses this
- *   boundary; out of memory is HP_IO_ERROR.
+ *   boundary; out of memory is HP_IO_ERROR (its hp_error may be a shared one, which
+ *   hp_error_free knows not to free).
  * - Everything the library hands out has one matching hp_*_free, which accepts NULL.
  *   Strings inside a returned object live as long as that object.
+ * - Enumerations travel as int32_t inside structs (a fixed size for every compiler and FFI);
+ *   values outside an enumeration are HP_INVALID_ARGUMENT.
  * - Thread-safety: hp_allocator and hp_registry handles may be shared between threads; each
- *   serializes its own calls (one mutex per handle). Lists, findings and errors are
- *   immutable: any thread may read them, one may free them. Functions without a handle are
- *   thread-safe.
+ *   serializes its own calls (one mutex per handle; a registry handle keeps it while it waits
+ *   for the registry's file lock, so a thread waiting on another process holds up the other
+ *   threads using that handle: give each thread its own handle when that matters). Lists, findings
+ * and errors are immutable: any thread may read them, one may free them. Functions without a handle
+ * are thread-safe.
  */
 #ifndef HARMONY_PORTS_H
 #define HARMONY_PORTS_H
@@ -147,10 +152,10 @@ typedef struct hp_allocate_options {
     uint32_t struct_size; /* sizeof(hp_allocate_options) */
     const char* pool;     /* NULL or "": the default pool */
     size_t pool_size;
-    hp_protocols protocols; /* HP_PROTOCOLS_DEFAULT: see hp_protocols */
-    uint32_t count;         /* block size 1-65535; 0: 1 for a new name, as placed for a known */
-    int32_t port;           /* pin: the first port, 0-65535; -1: not pinned */
-    const char* owner;      /* NULL: not given (a known name keeps its owner) */
+    int32_t protocols; /* an hp_protocols value; HP_PROTOCOLS_DEFAULT: see hp_protocols */
+    uint32_t count;    /* block size 1-65535; 0: 1 for a new name, as placed for a known */
+    int32_t port;      /* pin: the first port, 0-65535; -1: not pinned */
+    const char* owner; /* NULL: not given (a known name keeps its owner) */
     size_t owner_size;
     const char* notes; /* NULL: not given */
     size_t notes_size;
@@ -179,8 +184,8 @@ void hp_allocate_options_init(hp_allocate_options* options);
 typedef struct hp_allocation {
     const char* name;
     hp_port_range ports;
-    hp_protocols protocols;
-    const char* pool; /* "" for the default pool */
+    int32_t protocols; /* an hp_protocols value */
+    const char* pool;  /* "" for the default pool */
     const char* owner;
     const char* notes;
     const char* process;
@@ -199,7 +204,7 @@ void hp_allocations_free(hp_allocations* list);
 /* One finding of `check`. `code` is the stable kebab-case identifier; strings are "" when
  * not set; has_ports says whether `ports` is set. */
 typedef struct hp_finding {
-    hp_severity severity;
+    int32_t severity; /* an hp_severity value */
     const char* code;
     const char* message;
     int has_ports;
@@ -207,7 +212,7 @@ typedef struct hp_finding {
     const char* service;
     const char* platform;
     const char* cluster;
-    hp_hint hint;
+    int32_t hint; /* an hp_hint value */
     const char* hint_subject;
 } hp_finding;
 
@@ -271,7 +276,8 @@ hp_status hp_allocator_release(hp_allocator* allocator, const char* name, size_t
 hp_status hp_allocator_add_pool(hp_allocator* allocator, const char* name, size_t name_size,
                                 hp_port_range ports, int reserved, hp_error** error);
 
-/* The allocation of `name`: a list of one, or of none when the name is not allocated. */
+/* The allocation of `name`: a list of one, or of none when no allocation has that name (any
+ * text, a valid service name or not, is looked up). */
 /* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 hp_status hp_allocator_find(hp_allocator* allocator, const char* name, size_t name_size,
                             hp_allocations** out, hp_error** error);
@@ -296,14 +302,18 @@ hp_status hp_allocator_export(hp_allocator* allocator, const char* format, size_
 
 typedef struct hp_registry hp_registry;
 
-/* The registry found from `folder` as the CLI finds it (the named folder and those above;
- * NULL: the working folder). Only files owned by the caller or root are trusted. Without a
- * file, reads see the embedded ADR-014 default and changes fail with HP_NOT_FOUND. */
+/* The registry found as the CLI finds it: the file HARMONY_PORTS_REGISTRY names when it is
+ * set, else the nearest of `folder` and the folders above it holding one (NULL: the working
+ * folder). Only files owned by the caller or root are trusted. Without a file, reads see the
+ * embedded ADR-014 default and changes fail with HP_NOT_FOUND. Both this and hp_registry_open
+ * take the lock timeout from HARMONY_PORTS_LOCK_TIMEOUT (seconds) when it is set; a value
+ * that is not a whole number of seconds is HP_INVALID_ARGUMENT. */
 /* Thread-safety: safe from any thread. */
 hp_status hp_registry_discover(const char* folder, size_t folder_size, hp_registry** out,
                                hp_error** error);
 
-/* The registry file at `path` (trusted as named; it need not exist yet). */
+/* The registry file at `path` (trusted as named; it need not exist yet, but an empty path is
+ * HP_INVALID_ARGUMENT). */
 /* Thread-safety: safe from any thread. */
 hp_status hp_registry_open(const char* path, size_t path_size, hp_registry** out, hp_error** error);
 /* Thread-safety: no other call may use the object during or after this one. */
@@ -314,7 +324,8 @@ void hp_registry_free(hp_registry* registry);
 /* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 const char* hp_registry_label(const hp_registry* registry);
 
-/* How long changes wait for the registry lock (default 30000 ms; 0: try once). */
+/* How long changes wait for the registry lock (default 30000 ms; 0: try once; at most
+ * 86400000 ms, a day, else HP_INVALID_ARGUMENT). */
 /* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 hp_status hp_registry_set_lock_timeout(hp_registry* registry, uint32_t milliseconds,
                                        hp_error** error);
@@ -331,7 +342,8 @@ hp_status hp_registry_allocate(hp_registry* registry, const char* name, size_t n
 hp_status hp_registry_release(hp_registry* registry, const char* name, size_t name_size,
                               int32_t quarantine_days, hp_error** error);
 
-/* Reads the registry (validated) and returns the allocation of `name` (a list of 0 or 1). */
+/* Reads the registry (validated) and returns the allocation of `name` (a list of 0 or 1, as
+ * hp_allocator_find). */
 /* Thread-safety: safe on a shared handle; calls on one handle are serialized. */
 hp_status hp_registry_find(hp_registry* registry, const char* name, size_t name_size,
                            hp_allocations** out, hp_error** error);

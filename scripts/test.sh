@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
+# Rust comes with the machine (rustup's cargo in ~/.cargo/bin), not from Debian.
+[[ ":$PATH:" == *":$HOME/.cargo/bin:"* ]] || export PATH="$PATH:$HOME/.cargo/bin"
 total=0
 failed=0
 if command -v ccache >/dev/null; then
@@ -47,6 +49,26 @@ run_ctest() {  # run_ctest BUILD_DIR LABEL
   rm -f "$log"
 }
 
+run_cargo() {  # run_cargo LABEL: the Rust crate's own tests, each Rust test counted
+  local log status=0
+  log=$(mktemp)
+  (cd bindings/rust && cargo test --offline --no-fail-fast 2>&1) | tee "$log" || status=$?
+  local n=0 f=0 line
+  while read -r line; do
+    n=$((n + $(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")))
+    f=$((f + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
+  done < <(grep -E '^test result: ' "$log")
+  total=$((total + n))
+  failed=$((failed + f))
+  if [ "$n" -eq 0 ] || { [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; }; then
+    echo "test.sh: $1: cargo failed before reporting every result"
+    total=$((total + 1))
+    failed=$((failed + 1))
+  fi
+  echo "test.sh: $1: $((n - f)) of $n passed"
+  rm -f "$log"
+}
+
 echo "== generated files match ../shared/data"
 if [ -d ../shared/data ]; then
   gen=$(mktemp -d)
@@ -73,6 +95,14 @@ step "formatting" check_format
 echo "== build (RelWithDebInfo)"
 scripts/build.sh
 run_ctest build "tests"
+
+echo "== Rust crate (bindings/rust): rustfmt, clippy, cargo test --offline"
+# build.rs builds the library with CMake into the crate's own target folder: the path a user
+# takes from a clean checkout. Warnings are errors there too.
+export HARMONY_PORTS_CMAKE_ARGS=-DHARMONY_PORTS_WERROR=ON
+step "rustfmt" bash -c 'cd bindings/rust && cargo fmt --check'
+step "clippy" bash -c 'cd bindings/rust && cargo clippy --offline --all-targets -- -D warnings'
+run_cargo "Rust tests"
 
 echo "== clang-tidy on the library (src/), warnings as errors"
 mapfile -t library < <(git ls-files 'src/*.cpp' | grep -v port_data.cpp)

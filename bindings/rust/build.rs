@@ -9,6 +9,8 @@
 //! nothing is built: the crate links that shared library (and its own tests, examples and
 //! benchmarks get an rpath to the folder). The CLI for the tests then comes from
 //! `HARMONY_PORTS_CLI` or `PATH`.
+//!
+//! `HARMONY_PORTS_CMAKE_ARGS` adds configure arguments to the CMake build (split on spaces).
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -16,10 +18,12 @@ use std::process::Command;
 
 const LIB_DIR_VAR: &str = "HARMONY_PORTS_LIB_DIR";
 const CLI_VAR: &str = "HARMONY_PORTS_CLI";
+const CMAKE_ARGS_VAR: &str = "HARMONY_PORTS_CMAKE_ARGS";
 
 fn main() {
     println!("cargo:rerun-if-env-changed={LIB_DIR_VAR}");
     println!("cargo:rerun-if-env-changed={CLI_VAR}");
+    println!("cargo:rerun-if-env-changed={CMAKE_ARGS_VAR}");
     println!("cargo:rerun-if-changed=build.rs");
     match env::var_os(LIB_DIR_VAR).filter(|dir| !dir.is_empty()) {
         Some(dir) => link_installed(Path::new(&dir)),
@@ -74,6 +78,11 @@ fn build_with_cmake() {
     ]);
     if ccache {
         configure.arg("-DCMAKE_CXX_COMPILER_LAUNCHER=ccache");
+    }
+    // Extra configure arguments, split on whitespace (scripts/test.sh turns warnings into
+    // errors here as in its own builds).
+    if let Ok(extra) = env::var(CMAKE_ARGS_VAR) {
+        configure.args(extra.split_whitespace());
     }
     run(configure, "configure");
 

@@ -30,8 +30,7 @@ Expected<void> check_rule(std::string_view text, std::string_view what, TextRule
     return {};
 }
 
-Expected<std::optional<network::Protocols>> protocols_of(const hp_protocols& protocols) {
-    const int raw = raw_value(protocols);
+Expected<std::optional<network::Protocols>> protocols_of(std::int32_t raw) {
     if (raw == HP_PROTOCOLS_DEFAULT) {
         return std::optional<network::Protocols>{};
     }

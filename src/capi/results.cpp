@@ -13,13 +13,13 @@ namespace harmony::capi {
 namespace {
 
 hp_allocation view_of(const network::Allocation& a) {
-    return hp_allocation{a.name.c_str(),   to_c(a.ports),   static_cast<hp_protocols>(a.protocols),
+    return hp_allocation{a.name.c_str(),   to_c(a.ports),   static_cast<std::int32_t>(a.protocols),
                          a.pool.c_str(),   a.owner.c_str(), a.notes.c_str(),
                          a.process.c_str()};
 }
 
 hp_finding view_of(const network::Finding& f) {
-    return hp_finding{static_cast<hp_severity>(f.severity),
+    return hp_finding{static_cast<std::int32_t>(f.severity),
                       f.code.c_str(),
                       f.message.c_str(),
                       f.ports ? 1 : 0,
@@ -27,7 +27,7 @@ hp_finding view_of(const network::Finding& f) {
                       f.service.c_str(),
                       f.platform.c_str(),
                       f.cluster.c_str(),
-                      static_cast<hp_hint>(f.hint.kind),
+                      static_cast<std::int32_t>(f.hint.kind),
                       f.hint.subject.c_str()};
 }
 

@@ -216,7 +216,7 @@ static void test_allocator_errors(void) {
     expect_error(hp_allocator_allocate(ports, "x", 1, &options, &out, &error), error,
                  HP_INVALID_ARGUMENT, "invalid count '70000'");
     options = (hp_allocate_options)HP_ALLOCATE_OPTIONS_INIT;
-    options.protocols = (hp_protocols)9;
+    options.protocols = 9;
     error = NULL;
     expect_error(hp_allocator_allocate(ports, "x", 1, &options, &out, &error), error,
                  HP_INVALID_ARGUMENT, "invalid protocols 9");
