@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <harmony_ports.h>
+
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
@@ -130,6 +132,35 @@ void BM_FillHighRange(benchmark::State& state) {
     fill(state, PortRange{1024, 65535});
 }
 BENCHMARK(BM_FillHighRange)->Unit(benchmark::kMillisecond)->MinTime(1.0);
+
+// BM_FillHighRangeCapi: the same fill through the C ABI (hp_allocator_allocate in
+// libharmony_ports.so: argument checks, the handle's mutex, the options conversion), so the
+// C boundary's share of the crate's overhead is seen on its own.
+void BM_FillHighRangeCapi(benchmark::State& state) {
+    const auto names = make_names(PortRange{1024, 65535}.size());
+    hp_allocate_options options = HP_ALLOCATE_OPTIONS_INIT;
+    options.allow_registered = 1;
+    for (auto _ : state) {
+        state.PauseTiming();
+        hp_allocator* allocator = nullptr;
+        hp_allocator_new(1024, 65535, &allocator, nullptr);
+        state.ResumeTiming();
+        for (const auto& name : names) {
+            hp_port_range placed{};
+            if (hp_allocator_allocate(allocator, name.data(), name.size(), &options, &placed,
+                                      nullptr) != HP_OK) {
+                state.SkipWithError("hp_allocator_allocate failed");
+                break;
+            }
+            benchmark::DoNotOptimize(placed);
+        }
+        state.PauseTiming();
+        hp_allocator_free(allocator);
+        state.ResumeTiming();
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(names.size()));
+}
+BENCHMARK(BM_FillHighRangeCapi)->Unit(benchmark::kMillisecond)->MinTime(1.0);
 
 // BM_AllocateIntoNearlyFull/65535: one allocate() of a new name into 1-65535 with every
 // port taken except 8 scattered ones, i.e. the worst case of the upward walk plus the

@@ -11,7 +11,8 @@
 #   BENCH_RUNS  repetitions on each side (default 9)
 #
 # Measures (same names "svc-000000"..., same ranges, same options on both sides):
-#   fill-1024-65535      BM_FillHighRange: 64,512 new names fill 1024-65535 (allow-registered)
+#   fill-1024-65535      BM_FillHighRange: 64,512 new names fill 1024-65535 (allow-registered);
+#                        BM_FillHighRangeCapi: the same through the C ABI (libharmony_ports.so)
 #   allocate-idempotent  BM_AllocateIdempotent: a known name again on a 1,000-entry allocator
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +34,7 @@ cmake --build "$dir" --target allocator_bench >&2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "== C++ (bench/allocator_bench, $runs repetitions)" >&2
-"$dir/bench/allocator_bench" --benchmark_filter='^BM_(FillHighRange|AllocateIdempotent)(/|$)' \
+"$dir/bench/allocator_bench" --benchmark_filter='^BM_(FillHighRange|FillHighRangeCapi|AllocateIdempotent)(/|$)' \
   --benchmark_repetitions="$runs" --benchmark_report_aggregates_only=true \
   --benchmark_format=json >"$work/cpp.json"
 echo "== Rust (bindings/rust benches/ffi.rs, $runs runs)" >&2
@@ -44,7 +45,7 @@ python3 - "$work/cpp.json" "$work/rust.txt" <<'PY'
 import json, re, sys
 cpp = json.load(open(sys.argv[1]))
 scale = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
-calls = {"BM_FillHighRange": 64512, "BM_AllocateIdempotent": 1}
+calls = {"BM_FillHighRange": 64512, "BM_FillHighRangeCapi": 64512, "BM_AllocateIdempotent": 1}
 cpp_ns = {}
 for b in cpp["benchmarks"]:
     if b.get("aggregate_name") == "median":
@@ -62,6 +63,11 @@ for rust, cxx in pairs:
     r, c = rust_ns[rust], cpp_ns[cxx]
     print(f"{rust}: rust {r:.1f} ns/call, c++ {c:.1f} ns/call, ratio {r / c:.2f}, "
           f"overhead {r - c:+.1f} ns/call")
+c_abi = cpp_ns.get("BM_FillHighRangeCapi")
+if c_abi is not None:
+    c = cpp_ns["BM_FillHighRange"]
+    print(f"fill-1024-65535 through the C ABI alone: {c_abi:.1f} ns/call, ratio to c++ "
+          f"{c_abi / c:.2f}, overhead {c_abi - c:+.1f} ns/call")
 fill = rust_ns["fill-1024-65535"]
 print(f"target fill <= 1000 ns per allocation through the crate: {fill:.1f} ns "
       f"({'met' if fill <= 1000 else 'NOT met'})")
