@@ -10,18 +10,6 @@ using harmony::capi::text_arg;
 using harmony::capi::TextRule;
 namespace network = harmony::network;
 
-namespace {
-
-// The handle and out-parameter a call needs; invalid_argument when either is NULL.
-Expected<void> require_both(const hp_allocator* allocator, const void* out) {
-    if (auto ok = require(allocator, "allocator handle"); !ok) {
-        return ok;
-    }
-    return require(out, "result pointer");
-}
-
-}  // namespace
-
 extern "C" {
 
 hp_status hp_allocator_new(uint16_t first, uint16_t last, hp_allocator** out, hp_error** error) {
@@ -42,19 +30,16 @@ hp_status hp_allocator_allocate(hp_allocator* allocator, const char* name, size_
                                 const hp_allocate_options* options, hp_port_range* out,
                                 hp_error** error) {
     return guarded(error, [&]() -> Expected<void> {
-        if (auto ok = require_both(allocator, out); !ok) {
-            return ok;
-        }
-        auto text = text_arg(name, name_size, "service name", TextRule::any);
-        auto request = harmony::capi::allocate_request(options);
-        if (!text || !request) {
-            return std::unexpected(!text ? text.error() : request.error());
+        auto call = harmony::capi::allocate_call(allocator, "allocator handle", name, name_size,
+                                                 options, out);
+        if (!call) {
+            return std::unexpected(call.error());
         }
         const std::scoped_lock lock(allocator->mutex);
-        if (auto ok = add_probe(*request, allocator->ports.range()); !ok) {
+        if (auto ok = add_probe(call->request, allocator->ports.range()); !ok) {
             return ok;
         }
-        auto placed = allocator->ports.allocate(*text, request->options);
+        auto placed = allocator->ports.allocate(call->name, call->request.options);
         if (!placed) {
             return std::unexpected(placed.error());
         }
@@ -66,16 +51,13 @@ hp_status hp_allocator_allocate(hp_allocator* allocator, const char* name, size_
 hp_status hp_allocator_release(hp_allocator* allocator, const char* name, size_t name_size,
                                int32_t quarantine_days, hp_error** error) {
     return guarded(error, [&]() -> Expected<void> {
-        if (auto ok = require(allocator, "allocator handle"); !ok) {
-            return ok;
-        }
-        auto text = text_arg(name, name_size, "service name", TextRule::any);
-        auto options = harmony::capi::release_options(quarantine_days);
-        if (!text || !options) {
-            return std::unexpected(!text ? text.error() : options.error());
+        auto call = harmony::capi::release_call(allocator, "allocator handle", name, name_size,
+                                                quarantine_days);
+        if (!call) {
+            return std::unexpected(call.error());
         }
         const std::scoped_lock lock(allocator->mutex);
-        auto released = allocator->ports.release(*text, *options);
+        auto released = allocator->ports.release(call->name, call->options);
         if (!released) {
             return std::unexpected(released.error());
         }
@@ -102,7 +84,7 @@ hp_status hp_allocator_add_pool(hp_allocator* allocator, const char* name, size_
 hp_status hp_allocator_find(hp_allocator* allocator, const char* name, size_t name_size,
                             hp_allocations** out, hp_error** error) {
     return guarded(error, [&]() -> Expected<void> {
-        if (auto ok = require_both(allocator, out); !ok) {
+        if (auto ok = harmony::capi::require_call(allocator, "allocator handle", out); !ok) {
             return ok;
         }
         auto text = text_arg(name, name_size, "service name", TextRule::any);
@@ -121,7 +103,7 @@ hp_status hp_allocator_find(hp_allocator* allocator, const char* name, size_t na
 
 hp_status hp_allocator_list(hp_allocator* allocator, hp_allocations** out, hp_error** error) {
     return guarded(error, [&]() -> Expected<void> {
-        if (auto ok = require_both(allocator, out); !ok) {
+        if (auto ok = harmony::capi::require_call(allocator, "allocator handle", out); !ok) {
             return ok;
         }
         const std::scoped_lock lock(allocator->mutex);
@@ -133,7 +115,7 @@ hp_status hp_allocator_list(hp_allocator* allocator, hp_allocations** out, hp_er
 hp_status hp_allocator_check(hp_allocator* allocator, unsigned flags, hp_findings** out,
                              hp_error** error) {
     return guarded(error, [&]() -> Expected<void> {
-        if (auto ok = require_both(allocator, out); !ok) {
+        if (auto ok = harmony::capi::require_call(allocator, "allocator handle", out); !ok) {
             return ok;
         }
         auto options = harmony::capi::check_options(flags);
@@ -158,7 +140,7 @@ hp_status hp_allocator_export(hp_allocator* allocator, const char* format, size_
                               const hp_export_options* options, char** out, size_t* out_size,
                               hp_error** error) {
     return guarded(error, [&]() -> Expected<void> {
-        if (auto ok = require_both(allocator, out); !ok) {
+        if (auto ok = harmony::capi::require_call(allocator, "allocator handle", out); !ok) {
             return ok;
         }
         network::Registry registry;

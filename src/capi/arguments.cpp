@@ -174,6 +174,9 @@ Expected<network::CheckOptions> check_options(unsigned flags) {
     return options;
 }
 
+namespace {
+
+// The quarantine of a release: -1 for the registry's, else 0-3650 days.
 Expected<network::ReleaseOptions> release_options(int32_t quarantine_days) {
     network::ReleaseOptions options;
     if (quarantine_days == -1) {
@@ -185,6 +188,48 @@ Expected<network::ReleaseOptions> release_options(int32_t quarantine_days) {
     }
     options.quarantine_days = *days;
     return options;
+}
+
+}  // namespace
+
+Expected<void> require_call(const void* handle, std::string_view what, const void* out) {
+    if (auto ok = require(handle, what); !ok) {
+        return ok;
+    }
+    return require(out, "result pointer");
+}
+
+Expected<AllocateCall> allocate_call(const void* handle, std::string_view what, const char* name,
+                                     size_t name_size, const hp_allocate_options* options,
+                                     const void* out) {
+    if (auto ok = require_call(handle, what, out); !ok) {
+        return std::unexpected(ok.error());
+    }
+    auto text = text_arg(name, name_size, "service name", TextRule::any);
+    if (!text) {
+        return std::unexpected(text.error());
+    }
+    auto request = allocate_request(options);
+    if (!request) {
+        return std::unexpected(request.error());
+    }
+    return AllocateCall{*text, std::move(*request)};
+}
+
+Expected<ReleaseCall> release_call(const void* handle, std::string_view what, const char* name,
+                                   size_t name_size, int32_t quarantine_days) {
+    if (auto ok = require(handle, what); !ok) {
+        return std::unexpected(ok.error());
+    }
+    auto text = text_arg(name, name_size, "service name", TextRule::any);
+    if (!text) {
+        return std::unexpected(text.error());
+    }
+    auto options = release_options(quarantine_days);
+    if (!options) {
+        return std::unexpected(options.error());
+    }
+    return ReleaseCall{*text, *options};
 }
 
 }  // namespace harmony::capi

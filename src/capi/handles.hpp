@@ -107,6 +107,9 @@ Expected<std::optional<std::string>> optional_text_arg(const char* data, size_t 
 // invalid_argument "`what` is NULL" when `pointer` is NULL.
 Expected<void> require(const void* pointer, std::string_view what);
 
+// The handle (`what` names it) and the result pointer a call needs, neither NULL.
+Expected<void> require_call(const void* handle, std::string_view what, const void* out);
+
 // An allocation request as the library takes it.
 struct AllocateRequest {
     network::AllocateOptions options;
@@ -122,8 +125,23 @@ Expected<void> add_probe(AllocateRequest& request, network::PortRange range);
 // The check flags (HP_CHECK_HOST or 0; unknown bits are invalid_argument).
 Expected<network::CheckOptions> check_options(unsigned flags);
 
-// The quarantine of a release: -1 for the registry's, else 0-3650 days.
-Expected<network::ReleaseOptions> release_options(int32_t quarantine_days);
+// An allocate's arguments, checked: handle and result pointer, service name, options.
+struct AllocateCall {
+    std::string_view name;
+    AllocateRequest request;
+};
+Expected<AllocateCall> allocate_call(const void* handle, std::string_view what, const char* name,
+                                     size_t name_size, const hp_allocate_options* options,
+                                     const void* out);
+
+// A release's arguments, checked: handle, service name, quarantine (-1: the registry's, else
+// 0-3650 days).
+struct ReleaseCall {
+    std::string_view name;
+    network::ReleaseOptions options;
+};
+Expected<ReleaseCall> release_call(const void* handle, std::string_view what, const char* name,
+                                   size_t name_size, int32_t quarantine_days);
 
 // The PortRange as C sees it.
 inline hp_port_range to_c(network::PortRange ports) noexcept {

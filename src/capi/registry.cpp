@@ -32,13 +32,6 @@ Expected<void> open_registry(network::StoreOptions options, hp_registry** out) {
     return {};
 }
 
-Expected<void> require_both(const hp_registry* registry, const void* out) {
-    if (auto ok = require(registry, "registry handle"); !ok) {
-        return ok;
-    }
-    return require(out, "result pointer");
-}
-
 // The registry as it is on disk now, validated, in canonical order.
 Expected<network::Registry> read_canonical(hp_registry& registry) {
     auto read = registry.store.read();
@@ -119,21 +112,18 @@ hp_status hp_registry_allocate(hp_registry* registry, const char* name, size_t n
                                const hp_allocate_options* options, hp_port_range* out,
                                hp_error** error) {
     return guarded(error, [&]() -> Expected<void> {
-        if (auto ok = require_both(registry, out); !ok) {
-            return ok;
-        }
-        auto text = text_arg(name, name_size, "service name", TextRule::any);
-        auto request = harmony::capi::allocate_request(options);
-        if (!text || !request) {
-            return std::unexpected(!text ? text.error() : request.error());
+        auto call = harmony::capi::allocate_call(registry, "registry handle", name, name_size,
+                                                 options, out);
+        if (!call) {
+            return std::unexpected(call.error());
         }
         const std::scoped_lock guard(registry->mutex);
         auto placed = registry->store.update([&](network::PortAllocator& ports) {
             // Under the registry lock, so the host's picture is as fresh as the registry.
-            if (auto ok = add_probe(*request, ports.range()); !ok) {
+            if (auto ok = add_probe(call->request, ports.range()); !ok) {
                 return network::Expected<network::PortRange>(std::unexpected(ok.error()));
             }
-            return ports.allocate(*text, request->options);
+            return ports.allocate(call->name, call->request.options);
         });
         if (!placed) {
             return std::unexpected(placed.error());
@@ -146,17 +136,15 @@ hp_status hp_registry_allocate(hp_registry* registry, const char* name, size_t n
 hp_status hp_registry_release(hp_registry* registry, const char* name, size_t name_size,
                               int32_t quarantine_days, hp_error** error) {
     return guarded(error, [&]() -> Expected<void> {
-        if (auto ok = require(registry, "registry handle"); !ok) {
-            return ok;
-        }
-        auto text = text_arg(name, name_size, "service name", TextRule::any);
-        auto options = harmony::capi::release_options(quarantine_days);
-        if (!text || !options) {
-            return std::unexpected(!text ? text.error() : options.error());
+        auto call = harmony::capi::release_call(registry, "registry handle", name, name_size,
+                                                quarantine_days);
+        if (!call) {
+            return std::unexpected(call.error());
         }
         const std::scoped_lock guard(registry->mutex);
-        auto released = registry->store.update(
-            [&](network::PortAllocator& ports) { return ports.release(*text, *options); });
+        auto released = registry->store.update([&](network::PortAllocator& ports) {
+            return ports.release(call->name, call->options);
+        });
         if (!released) {
             return std::unexpected(released.error());
         }
@@ -167,7 +155,7 @@ hp_status hp_registry_release(hp_registry* registry, const char* name, size_t na
 hp_status hp_registry_find(hp_registry* registry, const char* name, size_t name_size,
                            hp_allocations** out, hp_error** error) {
     return guarded(error, [&]() -> Expected<void> {
-        if (auto ok = require_both(registry, out); !ok) {
+        if (auto ok = harmony::capi::require_call(registry, "registry handle", out); !ok) {
             return ok;
         }
         auto text = text_arg(name, name_size, "service name", TextRule::any);
@@ -188,7 +176,7 @@ hp_status hp_registry_find(hp_registry* registry, const char* name, size_t name_
 
 hp_status hp_registry_list(hp_registry* registry, hp_allocations** out, hp_error** error) {
     return guarded(error, [&]() -> Expected<void> {
-        if (auto ok = require_both(registry, out); !ok) {
+        if (auto ok = harmony::capi::require_call(registry, "registry handle", out); !ok) {
             return ok;
         }
         const std::scoped_lock guard(registry->mutex);
@@ -204,7 +192,7 @@ hp_status hp_registry_list(hp_registry* registry, hp_allocations** out, hp_error
 hp_status hp_registry_check(hp_registry* registry, unsigned flags, hp_findings** out,
                             hp_error** error) {
     return guarded(error, [&]() -> Expected<void> {
-        if (auto ok = require_both(registry, out); !ok) {
+        if (auto ok = harmony::capi::require_call(registry, "registry handle", out); !ok) {
             return ok;
         }
         auto options = harmony::capi::check_options(flags);
@@ -225,7 +213,7 @@ hp_status hp_registry_export(hp_registry* registry, const char* format, size_t f
                              const hp_export_options* options, char** out, size_t* out_size,
                              hp_error** error) {
     return guarded(error, [&]() -> Expected<void> {
-        if (auto ok = require_both(registry, out); !ok) {
+        if (auto ok = harmony::capi::require_call(registry, "registry handle", out); !ok) {
             return ok;
         }
         const std::scoped_lock guard(registry->mutex);
