@@ -56,7 +56,6 @@ void print_findings(const std::vector<Finding>& findings);
 // The `check --json` document.
 std::string findings_json(const std::vector<Finding>& findings);
 
-
 // Writes `text` to stdout, or atomically to `path` when given.
 Expected<void> emit(const std::string& text, const std::string& path);
 
