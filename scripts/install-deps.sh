@@ -7,7 +7,7 @@ packages=(
   libtomlplusplus-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-16 libclang-rt-16-dev clang-tidy-16 clang-format
-  python3 python3-port-for hyperfine
+  python3 python3-port-for hyperfine valgrind
   iproute2 procps util-linux
   nftables iptables firewalld libxml2-utils
 )
