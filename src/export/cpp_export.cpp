@@ -55,7 +55,8 @@ std::string clusters(const std::vector<detail::ClusterTables>& tables) {
     for (const auto& t : tables) {
         fleet.insert(fleet.end(), t.ports.begin(), t.ports.end());
         // "in_" keeps names that start with a digit or are keywords valid identifiers.
-        const std::string ns = "in_" + cpp_identifier(t.cluster->name).substr(2);
+        std::string ns = "in_";
+        ns += cpp_identifier(t.cluster->name).substr(2);
         out += fmt::format("\n// cluster {} ({})\nnamespace {} {{\n", t.cluster->name,
                            t.cluster->kind, ns);
         out += constants(t.ports);
@@ -97,7 +98,8 @@ std::string export_cpp(const Registry& input, std::string_view source, const Top
         "inline constexpr std::uint16_t k_range_last = {};\n\n",
         tables.registry.range.first, tables.registry.range.last);
     out += constants(tables.services);
-    out += "\n" + table("k_ports", tables.services);
+    out += "\n";  // appended piecewise: GCC 12 -O3 warns (-Wrestrict) on "literal" + string
+    out += table("k_ports", tables.services);
     out += checks("k_ports", "k_ports");
     if (topology != nullptr) {
         out += clusters(tables.clusters);
