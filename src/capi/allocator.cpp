@@ -10,6 +10,17 @@ using harmony::capi::text_arg;
 using harmony::capi::TextRule;
 namespace network = harmony::network;
 
+namespace {
+
+// A copy of the allocator's registry, taken under its mutex, so that slow work on it (checks,
+// exports) does not hold up other threads.
+network::Registry snapshot(hp_allocator& allocator) {
+    const std::scoped_lock lock(allocator.mutex);
+    return allocator.ports.registry();
+}
+
+}  // namespace
+
 extern "C" {
 
 hp_status hp_allocator_new(uint16_t first, uint16_t last, hp_allocator** out, hp_error** error) {
@@ -122,11 +133,7 @@ hp_status hp_allocator_check(hp_allocator* allocator, unsigned flags, hp_finding
         if (!options) {
             return std::unexpected(options.error());
         }
-        network::Registry registry;
-        {
-            const std::scoped_lock lock(allocator->mutex);
-            registry = allocator->ports.registry();
-        }
+        const network::Registry registry = snapshot(*allocator);
         auto findings = network::check_registry(registry, *options);
         if (!findings) {
             return std::unexpected(findings.error());
@@ -143,11 +150,7 @@ hp_status hp_allocator_export(hp_allocator* allocator, const char* format, size_
         if (auto ok = harmony::capi::require_call(allocator, "allocator handle", out); !ok) {
             return ok;
         }
-        network::Registry registry;
-        {
-            const std::scoped_lock lock(allocator->mutex);
-            registry = allocator->ports.registry();
-        }
+        const network::Registry registry = snapshot(*allocator);
         auto text = harmony::capi::export_text(registry, format, format_size, options,
                                                "in-memory allocator");
         if (!text) {

@@ -1,4 +1,6 @@
 // hp_error and hp_status: the C++ library's errors as the C ABI hands them out.
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include <harmony/network/version.hpp>
@@ -20,6 +22,17 @@ static_assert(static_cast<int>(network::Protocols::tcp_udp) == HP_TCP_UDP);
 
 // Handed out when not even an hp_error can be allocated; hp_error_free leaves it alone.
 hp_error g_out_of_memory{Error{ErrorCode::io_error, "out of memory"}};
+
+// The int a C caller stored in a C enum. C may store any int there, but in C++ a value
+// outside the enumerators' range is undefined behaviour once loaded as the enum: read the
+// bytes instead.
+template <typename CEnum>
+int raw_value(const CEnum& value) noexcept {
+    static_assert(sizeof(CEnum) == sizeof(int), "C enums are int-sized on this ABI");
+    int raw = 0;
+    std::memcpy(&raw, &value, sizeof raw);
+    return raw;
+}
 
 ErrorCode code_of(int status) noexcept {
     return static_cast<ErrorCode>(status - 1);
@@ -62,6 +75,7 @@ Error internal_error(std::string_view what) {
 
 using harmony::capi::code_of;
 using harmony::capi::g_out_of_memory;
+using harmony::capi::raw_value;
 
 extern "C" {
 
@@ -88,7 +102,7 @@ void hp_error_free(hp_error* error) {
 }
 
 const char* hp_status_name(hp_status status) {
-    const int raw = harmony::capi::raw_value(status);
+    const int raw = raw_value(status);
     if (raw == HP_OK) {
         return "ok";
     }
@@ -100,7 +114,7 @@ const char* hp_status_name(hp_status status) {
 }
 
 int hp_status_exit_code(hp_status status) {
-    const int raw = harmony::capi::raw_value(status);
+    const int raw = raw_value(status);
     if (raw == HP_OK) {
         return 0;
     }
@@ -111,7 +125,7 @@ int hp_status_exit_code(hp_status status) {
 }
 
 const char* hp_hint_name(hp_hint hint) {
-    const int raw = harmony::capi::raw_value(hint);
+    const int raw = raw_value(hint);
     if (raw < HP_HINT_NONE || raw > harmony::capi::k_last_hint) {
         return "unknown";
     }

@@ -4,7 +4,6 @@
 
 #include <harmony_ports.h>
 
-#include <cstring>
 #include <mutex>
 #include <new>
 #include <optional>
@@ -31,7 +30,6 @@ struct hp_allocator {
 struct hp_registry {
     std::mutex mutex;
     harmony::network::FileRegistryStore store;
-    std::string label;
 };
 
 struct hp_allocations {
@@ -49,17 +47,6 @@ namespace harmony::capi {
 using network::Error;
 using network::ErrorCode;
 using network::Expected;
-
-// The int a C caller stored in a C enum. C may store any int there, but in C++ a value
-// outside the enumerators' range is undefined behaviour once loaded as the enum: read the
-// bytes instead.
-template <typename CEnum>
-int raw_value(const CEnum& value) noexcept {
-    static_assert(sizeof(CEnum) == sizeof(int), "C enums are int-sized on this ABI");
-    int raw = 0;
-    std::memcpy(&raw, &value, sizeof raw);
-    return raw;
-}
 
 // The status of `code` (ErrorCode + 1).
 hp_status status_of(ErrorCode code) noexcept;

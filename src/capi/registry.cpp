@@ -27,8 +27,7 @@ Expected<void> open_registry(network::StoreOptions options, hp_registry** out) {
     if (!store) {
         return std::unexpected(store.error());
     }
-    auto label = store->label();
-    *out = new hp_registry{{}, std::move(*store), std::move(label)};
+    *out = new hp_registry{{}, std::move(*store)};
     return {};
 }
 
@@ -84,7 +83,8 @@ void hp_registry_free(hp_registry* registry) {
 }
 
 const char* hp_registry_label(const hp_registry* registry) {
-    return registry == nullptr ? "" : registry->label.c_str();
+    // The location lives as long as the store, so its text outlives this call.
+    return registry == nullptr ? "" : registry->store.location().label.c_str();
 }
 
 hp_status hp_registry_set_lock_timeout(hp_registry* registry, uint32_t milliseconds,
@@ -221,8 +221,8 @@ hp_status hp_registry_export(hp_registry* registry, const char* format, size_t f
         if (!read) {
             return std::unexpected(read.error());
         }
-        auto text =
-            harmony::capi::export_text(*read, format, format_size, options, registry->label);
+        auto text = harmony::capi::export_text(*read, format, format_size, options,
+                                               registry->store.location().label);
         if (!text) {
             return std::unexpected(text.error());
         }

@@ -290,13 +290,13 @@ std::vector<Finding> check_host(const Registry& registry, const std::vector<Scan
     return out;
 }
 
-Expected<std::vector<Finding>> check_this_host(const Registry& registry, ScanSource source) {
+Expected<std::vector<Finding>> check_this_host(const Registry& registry, ScanSource source,
+                                               const HostFacts& host) {
     auto view = view_host(registry, SystemHostScanner{}, registry.range, source);
     if (!view) {
         return std::unexpected(view.error());
     }
-    // /proc/sys/net is per namespace too: these are the facts of the namespace we are in.
-    return check_host(registry, view->rows, view->scan, read_host_facts());
+    return check_host(registry, view->rows, view->scan, host);
 }
 
 }  // namespace harmony::network

@@ -7,9 +7,11 @@ namespace harmony::network {
 
 Expected<std::vector<Finding>> check_registry(const Registry& registry,
                                               const CheckOptions& options) {
-    auto findings = check_policy(registry, read_host_facts());
+    // Read once: the policy and the live check judge the same namespace's facts.
+    const HostFacts host = read_host_facts();
+    auto findings = check_policy(registry, host);
     if (options.host) {
-        auto live = check_this_host(registry, options.source);
+        auto live = check_this_host(registry, options.source, host);
         if (!live) {
             return std::unexpected(live.error());
         }

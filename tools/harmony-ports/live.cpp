@@ -40,7 +40,8 @@ Expected<void> add_host_findings(const Registry& registry, const HostOptions& op
     if (!source) {
         return std::unexpected(source.error());
     }
-    auto live = check_this_host(registry, *source);
+    // /proc/sys/net is per namespace too: these are the facts of the namespace we are in.
+    auto live = check_this_host(registry, *source, read_host_facts());
     if (!live) {
         return std::unexpected(live.error());
     }

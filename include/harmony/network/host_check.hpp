@@ -75,8 +75,9 @@ std::vector<Finding> check_host(const Registry& registry, const std::vector<Scan
                                 const ScanResult& scan, const HostFacts& host);
 
 // check_host for this host now: the sockets on the registry's range (SystemHostScanner, from
-// `source`) and the host facts of the calling thread's network namespace. Errors: the
-// scanner's.
-Expected<std::vector<Finding>> check_this_host(const Registry& registry, ScanSource source);
+// `source`), judged with `host` (read_host_facts() of the calling thread's network namespace).
+// Errors: the scanner's.
+Expected<std::vector<Finding>> check_this_host(const Registry& registry, ScanSource source,
+                                               const HostFacts& host);
 
 }  // namespace harmony::network
