@@ -10,6 +10,7 @@ packages=(
   python3 python3-port-for hyperfine valgrind
   iproute2 procps util-linux
   nftables iptables firewalld libxml2-utils
+  nats-server libnats-dev openssl python3-cryptography
 )
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
