@@ -2,11 +2,13 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <harmony/network/error.hpp>
+#include <harmony/network/fleet_store.hpp>
 #include <harmony/network/policy.hpp>
 #include <harmony/network/registry.hpp>
 #include <harmony/network/registry_file.hpp>
@@ -29,6 +31,9 @@ Expected<StoreOptions> store_options(const GlobalOptions& global);
 
 // The registry store those options find.
 Expected<FileRegistryStore> open_store(const GlobalOptions& global);
+
+// The fleet store the global options (and the environment, and harmony.toml) name.
+Expected<std::unique_ptr<FleetRegistryStore>> open_fleet_store(const GlobalOptions& global);
 
 // The registry to read (validated, or the embedded ADR-014 default) and where it came from.
 struct Loaded {

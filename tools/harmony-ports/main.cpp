@@ -25,6 +25,7 @@ const std::vector<Command>& command_table() {
         {"check", "report policy and registry problems", setup_check},
         {"scan", "show what listens on this host, judged by the registry", setup_scan},
         {"export", "render the registry for other tools", setup_export},
+        {"agent", "publish this host's report to the fleet store, every interval", setup_agent},
     };
     return table;
 }
