@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/port_index.hpp"
+#include "host/host_judge.hpp"
 #include "util/bits65536.hpp"
 #include "util/printable.hpp"
 
@@ -58,7 +59,21 @@ std::string quarantine_hint(const Registry& registry, const ScanRow& row) {
     return {};
 }
 
-void ephemeral_findings(const Registry& registry, const HostFacts& host,
+// How messages name the host they judge: this host, or a fleet host by name.
+struct HostWords {
+    std::string prefix;      // "" or "host NAME: "
+    std::string here;        // "on this host" or "there"
+    std::string possessive;  // "this host's" or "its"
+};
+
+HostWords host_words(std::string_view host) {
+    if (host.empty()) {
+        return {"", "on this host", "this host's"};
+    }
+    return {fmt::format("host {}: ", util::printable_text(host)), "there", "its"};
+}
+
+void ephemeral_findings(const Registry& registry, const HostFacts& host, const HostWords& words,
                         std::vector<Finding>& out) {
     if (!host.reserved || covers(*host.reserved, registry.range)) {
         return;
@@ -69,20 +84,20 @@ void ephemeral_findings(const Registry& registry, const HostFacts& host,
         host.linux_ephemeral && host.linux_ephemeral->overlaps(range) &&
         !covers(*host.reserved, {std::max(range.first, host.linux_ephemeral->first),
                                  std::min(range.last, host.linux_ephemeral->last)});
-    Finding f = exposed
-                    ? Finding(Severity::error, "ephemeral-not-reserved",
-                              fmt::format("this host's ephemeral range {} "
-                                          "(net.ipv4.ip_local_port_range) reaches into {} and "
-                                          "net.ipv4.ip_local_reserved_ports does not cover it: "
-                                          "the kernel can give those ports to outgoing "
-                                          "connections",
-                                          host.linux_ephemeral->to_string(), range.to_string()))
-                    : Finding(Severity::info, "ephemeral-not-reserved",
-                              fmt::format("net.ipv4.ip_local_reserved_ports does not reserve {}; "
-                                          "harmless while the ephemeral range stays clear of "
-                                          "it, but reserving it keeps a later change of "
-                                          "net.ipv4.ip_local_port_range out",
-                                          range.to_string()));
+    Finding f = exposed ? Finding(Severity::error, "ephemeral-not-reserved",
+                                  fmt::format("{}{} ephemeral range {} "
+                                              "(net.ipv4.ip_local_port_range) reaches into {} and "
+                                              "net.ipv4.ip_local_reserved_ports does not cover it: "
+                                              "the kernel can give those ports to outgoing "
+                                              "connections",
+                                              words.prefix, words.possessive,
+                                              host.linux_ephemeral->to_string(), range.to_string()))
+                        : Finding(Severity::info, "ephemeral-not-reserved",
+                                  fmt::format("{}net.ipv4.ip_local_reserved_ports does not reserve "
+                                              "{}; harmless while the ephemeral range stays clear "
+                                              "of it, but reserving it keeps a later change of "
+                                              "net.ipv4.ip_local_port_range out",
+                                              words.prefix, range.to_string()));
     f.ports = range;
     f.platform = "linux";
     f.hint = Hint{HintKind::reserve_ephemeral, {}};
@@ -230,8 +245,12 @@ Expected<PortProbe> probe_host(const HostScanner& scanner, PortRange range) {
     });
 }
 
-std::vector<Finding> check_host(const Registry& registry, const std::vector<ScanRow>& rows,
-                                const ScanResult& scan, const HostFacts& host) {
+namespace detail {
+
+std::vector<Finding> judge_host(const Registry& registry, const std::vector<ScanRow>& rows,
+                                const ScanResult& scan, const HostFacts& facts,
+                                std::string_view host) {
+    const HostWords words = host_words(host);
     std::vector<Finding> out;
     // One port-in-use finding per port and protocol, naming every holder.
     std::map<std::pair<Port, Protocols>, std::vector<const ScanRow*>> in_use;
@@ -244,19 +263,20 @@ std::vector<Finding> check_host(const Registry& registry, const std::vector<Scan
                 in_use[{row.ports.first, row.protocol}].push_back(&row);
                 break;
             case Verdict::wrong_process:
-                out.push_back(
-                    finding(Severity::error, "wrong-process",
-                            fmt::format("{}: {} should be held by {} but {} holds it", row.service,
-                                        port_text(row), util::printable_text(row.expected_process),
-                                        holder_text(row)),
-                            row));
+                out.push_back(finding(
+                    Severity::error, "wrong-process",
+                    fmt::format("{}{}: {} should be held by {} but {} holds it", words.prefix,
+                                row.service, port_text(row),
+                                util::printable_text(row.expected_process), holder_text(row)),
+                    row));
                 break;
             case Verdict::not_listening:
-                out.push_back(finding(Severity::info, "not-listening",
-                                      fmt::format("{}: {} is registered but nothing listens "
-                                                  "on it on this host",
-                                                  row.service, port_text(row)),
-                                      row));
+                out.push_back(
+                    finding(Severity::info, "not-listening",
+                            fmt::format("{}{}: {} is registered but nothing listens "
+                                        "on it {}",
+                                        words.prefix, row.service, port_text(row), words.here),
+                            row));
                 break;
             case Verdict::ok:
             case Verdict::unverified:  // owners-unknown below says why
@@ -274,20 +294,31 @@ std::vector<Finding> check_host(const Registry& registry, const std::vector<Scan
         }
         const ScanRow& row = *holders.front();
         Finding f = finding(Severity::error, "port-in-use",
-                            fmt::format("{} is in use by {} but the registry has no entry for "
-                                        "it{}; register it or move that service out of {}",
-                                        port_text(row), who, quarantine_hint(registry, row),
-                                        registry.range.to_string()),
+                            fmt::format("{}{} is in use by {} but the registry has no entry "
+                                        "for it{}; register it or move that service out of {}",
+                                        words.prefix, port_text(row), who,
+                                        quarantine_hint(registry, row), registry.range.to_string()),
                             row);
         f.hint = Hint{HintKind::pin_port, std::to_string(row.ports.first)};
         out.push_back(std::move(f));
     }
     if (scan.owners_unknown > 0) {
-        out.emplace_back(Severity::info, "owners-unknown", owners_unknown_message(scan));
+        out.emplace_back(Severity::info, "owners-unknown",
+                         words.prefix + owners_unknown_message(scan));
     }
-    ephemeral_findings(registry, host, out);
+    ephemeral_findings(registry, facts, words, out);
+    for (auto& f : out) {
+        f.host = host;
+    }
     sort_by_severity(out);
     return out;
+}
+
+}  // namespace detail
+
+std::vector<Finding> check_host(const Registry& registry, const std::vector<ScanRow>& rows,
+                                const ScanResult& scan, const HostFacts& host) {
+    return detail::judge_host(registry, rows, scan, host, {});
 }
 
 Expected<std::vector<Finding>> check_this_host(const Registry& registry, ScanSource source,

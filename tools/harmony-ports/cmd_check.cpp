@@ -1,8 +1,13 @@
 // `check`: policy findings for the range and allocations, registry conflicts and, with
-// --host, what listens on this host; with --topology, a fleet; with --kube, cluster objects.
+// --host, what listens on this host; with --topology, a fleet; with --kube, cluster objects;
+// with --fleet, every host's report in the fleet store.
+#include <chrono>
 #include <cstdio>
+#include <memory>
+#include <optional>
 
 #include <harmony/network/check.hpp>
+#include <harmony/network/fleet_check.hpp>
 #include <harmony/network/kube.hpp>
 #include <harmony/network/topology.hpp>
 
@@ -11,10 +16,52 @@
 #include "util/printable.hpp"
 
 namespace harmony::cli {
+namespace {
+
+// The store a check reads: the registry file's or, with --fleet, the fleet store (whose hosts'
+// reports are judged too).
+struct ChosenStore {
+    std::optional<FileRegistryStore> file;
+    std::unique_ptr<FleetRegistryStore> fleet;
+    RegistryStore& get() { return fleet ? static_cast<RegistryStore&>(*fleet) : *file; }
+};
+
+Expected<ChosenStore> open_chosen_store(const GlobalOptions& global, bool fleet) {
+    ChosenStore chosen;
+    if (fleet) {
+        auto store = open_fleet_store(global);
+        if (!store) {
+            return std::unexpected(store.error());
+        }
+        chosen.fleet = std::move(*store);
+    } else {
+        auto store = open_store(global);
+        if (!store) {
+            return std::unexpected(store.error());
+        }
+        chosen.file.emplace(std::move(*store));
+    }
+    return chosen;
+}
+
+// Every host's latest report in `store` judged against `registry`, tied to `topology`'s
+// clusters when given.
+Expected<std::vector<Finding>> fleet_findings(FleetRegistryStore& store, const Registry& registry,
+                                              const Topology* topology) {
+    auto entries = store.host_reports();
+    if (!entries) {
+        return std::unexpected(entries.error());
+    }
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    return check_fleet_entries(registry, *entries, now, topology);
+}
+
+}  // namespace
 
 std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
     struct Options {
-        bool json = false, host = false;
+        bool json = false, host = false, fleet = false;
         HostOptions live;
         std::string topology, kube;
     };
@@ -29,11 +76,15 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
     app.add_option("--topology", o->topology,
                    "also check a topology file: topology-port-reuse, mirroring-broken, "
                    "unknown-service, range-overlaps-nodeport, override-collides");
+    app.add_flag("--fleet", o->fleet,
+                 "check every host's latest report in the fleet store: port-in-use, "
+                 "wrong-process, not-listening, ephemeral-not-reserved per host, host-stale "
+                 "(with --topology: tied to clusters, host-missing)");
     app.add_option("--kube", o->kube,
                    "also check `kubectl get pods,services -A -o json` output: "
                    "kube-port-unregistered, kube-wrong-workload, nodeport-in-range");
     return [o, &global] {
-        auto store = open_store(global);
+        auto store = open_chosen_store(global, o->fleet);
         if (!store) {
             return report(store.error());
         }
@@ -47,17 +98,32 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
         if (!source) {
             return report(source.error());
         }
+<<<<<<< HEAD
         auto checked = check_store(**store, CheckOptions{o->host, *source});
+=======
+        std::optional<Topology> topology;
+        if (!o->topology.empty()) {
+            auto read = read_topology_file(o->topology);
+            if (!read) {
+                return report(read.error());
+            }
+            topology = std::move(*read);
+        }
+        auto checked = check_store(store->get(), CheckOptions{o->host, *source});
+>>>>>>> fleet-agents
         if (!checked) {
             return report(checked.error());
         }
         const Registry& registry = checked->registry;
         auto* findings = &checked->findings;
-        if (!o->topology.empty()) {
-            auto topology = read_topology_file(o->topology);
-            if (!topology) {
-                return report(topology.error());
+        if (store->fleet) {
+            auto fleet = fleet_findings(*store->fleet, registry, topology ? &*topology : nullptr);
+            if (!fleet) {
+                return report(fleet.error());
             }
+            findings->insert(findings->end(), fleet->begin(), fleet->end());
+        }
+        if (topology) {
             auto more = check_topology(registry, *topology, o->topology);
             findings->insert(findings->end(), more.begin(), more.end());
         }
@@ -77,7 +143,11 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
         if (o->json) {
             std::fputs(findings_json(*findings).c_str(), stdout);
         } else {
+<<<<<<< HEAD
             std::printf("checked %s\n", util::terminal_safe((*store)->label()).c_str());
+=======
+            std::printf("checked %s\n", util::terminal_safe(store->get().label()).c_str());
+>>>>>>> fleet-agents
             print_findings(*findings);
         }
         return count_findings(*findings, Severity::error) > 0 ? 1 : 0;

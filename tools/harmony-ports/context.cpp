@@ -193,6 +193,9 @@ std::string findings_json(const std::vector<Finding>& findings) {
         if (!f.cluster.empty()) {
             j["cluster"] = f.cluster;
         }
+        if (!f.host.empty()) {
+            j["host"] = f.host;
+        }
         if (f.hint.kind != HintKind::none) {
             j["hint"] = {{"kind", to_string(f.hint.kind)},
                          {"subject", f.hint.subject},

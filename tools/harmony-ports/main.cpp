@@ -27,6 +27,7 @@ const std::vector<Command>& command_table() {
         {"export", "render the registry for other tools", setup_export},
         {"store", "set up, snapshot, import and repair a fleet store", setup_store},
         {"watch", "stream every change to a fleet store", setup_watch},
+        {"agent", "publish this host's report to the fleet store, every interval", setup_agent},
     };
     return table;
 }

@@ -42,6 +42,13 @@ void write_out(std::string_view text) {
     }
 }
 
+void flush_out() {
+    errno = 0;
+    if (std::fflush(stdout) != 0) {
+        remember(g_out, errno);
+    }
+}
+
 void print_err(std::string_view label, std::string_view text) {
     std::string lines;
     while (true) {

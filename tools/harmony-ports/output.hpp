@@ -20,6 +20,10 @@ void print_out(fmt::format_string<Args...> format, Args&&... args) {
     write_out(fmt::format(format, std::forward<Args>(args)...));
 }
 
+// Flushes standard output now, so a long-running command's lines are seen as they come; a
+// failure is remembered for finish_output().
+void flush_out();
+
 // Writes "harmony-ports: LABEL: TEXT" to standard error, each line of TEXT made terminal-safe
 // (controls escaped, UTF-8 kept); a failure is remembered for finish_output().
 void print_err(std::string_view label, std::string_view text);

@@ -1,5 +1,5 @@
-// A finding: one thing a check (policy, registry, host, Kubernetes, topology) says about the
-// data, with its severity, a stable code, a message about the data and a remedy as a Hint.
+// A finding: one thing a check (policy, registry, host, fleet, Kubernetes, topology) says about
+// the data, with its severity, a stable code, a message about the data and a remedy as a Hint.
 #pragma once
 
 #include <optional>
@@ -32,6 +32,7 @@ struct Finding {
     std::string service;             // the service involved, if any
     std::string platform;            // the platform involved, if any
     std::string cluster;             // the topology cluster involved, if any
+    std::string host;                // the fleet host whose report it judges, if any
     Hint hint;                       // what could be done about it; kind none when nothing
 };
 

@@ -5,9 +5,11 @@
 #include <harmony/network/error.hpp>
 #include <harmony/network/export.hpp>
 #include <harmony/network/finding.hpp>
+#include <harmony/network/fleet_check.hpp>
 #include <harmony/network/hint.hpp>
 #include <harmony/network/host_check.hpp>
 #include <harmony/network/host_facts.hpp>
+#include <harmony/network/host_report.hpp>
 #include <harmony/network/host_scan.hpp>
 #include <harmony/network/known_ports.hpp>
 #include <harmony/network/kube.hpp>
