@@ -21,9 +21,9 @@ namespace {
 // The store a check reads: the registry file's or, with --fleet, the fleet store (whose hosts'
 // reports are judged too).
 struct ChosenStore {
-    std::optional<FileRegistryStore> file;
-    std::unique_ptr<FleetRegistryStore> fleet;
-    RegistryStore& get() { return fleet ? static_cast<RegistryStore&>(*fleet) : *file; }
+    std::unique_ptr<RegistryStore> store;
+    FleetRegistryStore* fleet = nullptr;  // with --fleet: the same store, for its reports
+    RegistryStore& get() { return *store; }
 };
 
 Expected<ChosenStore> open_chosen_store(const GlobalOptions& global, bool fleet) {
@@ -33,13 +33,14 @@ Expected<ChosenStore> open_chosen_store(const GlobalOptions& global, bool fleet)
         if (!store) {
             return std::unexpected(store.error());
         }
-        chosen.fleet = std::move(*store);
+        chosen.fleet = store->get();
+        chosen.store = std::move(*store);
     } else {
         auto store = open_store(global);
         if (!store) {
             return std::unexpected(store.error());
         }
-        chosen.file.emplace(std::move(*store));
+        chosen.store = std::move(*store);
     }
     return chosen;
 }
@@ -98,9 +99,6 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
         if (!source) {
             return report(source.error());
         }
-<<<<<<< HEAD
-        auto checked = check_store(**store, CheckOptions{o->host, *source});
-=======
         std::optional<Topology> topology;
         if (!o->topology.empty()) {
             auto read = read_topology_file(o->topology);
@@ -110,7 +108,6 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
             topology = std::move(*read);
         }
         auto checked = check_store(store->get(), CheckOptions{o->host, *source});
->>>>>>> fleet-agents
         if (!checked) {
             return report(checked.error());
         }
@@ -143,11 +140,7 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
         if (o->json) {
             std::fputs(findings_json(*findings).c_str(), stdout);
         } else {
-<<<<<<< HEAD
-            std::printf("checked %s\n", util::terminal_safe((*store)->label()).c_str());
-=======
             std::printf("checked %s\n", util::terminal_safe(store->get().label()).c_str());
->>>>>>> fleet-agents
             print_findings(*findings);
         }
         return count_findings(*findings, Severity::error) > 0 ? 1 : 0;
