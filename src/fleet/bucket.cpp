@@ -75,15 +75,17 @@ void Bucket::apply(kvEntry* entry) {
                       static_cast<std::size_t>(kvEntry_ValueLen(entry)));
 }
 
-Expected<void> Bucket::load() {
+natsStatus Bucket::load_once(std::int64_t first_wait_ms, std::int64_t deadline) {
     kvWatchOptions options;
     kvWatchOptions_Init(&options);
     options.Timeout = m_connection.timeout_ms();
     natsStatus s = kvStore_WatchAll(&m_watcher, m_kv, &options);
-    const std::int64_t deadline = now_ms() + m_connection.timeout_ms();
+    bool first = true;
     while (s == NATS_OK) {
         kvEntry* entry = nullptr;
-        s = kvWatcher_Next(&entry, m_watcher, std::max<std::int64_t>(1, deadline - now_ms()));
+        const std::int64_t left = std::max<std::int64_t>(1, deadline - now_ms());
+        s = kvWatcher_Next(&entry, m_watcher, first ? std::min(first_wait_ms, left) : left);
+        first = false;
         if (s != NATS_OK || entry == nullptr) {
             break;  // nullptr: every value that existed at the start has been delivered
         }
@@ -93,6 +95,21 @@ Expected<void> Bucket::load() {
     if (s != NATS_OK) {
         kvWatcher_Destroy(m_watcher);
         m_watcher = nullptr;
+    }
+    return s;
+}
+
+Expected<void> Bucket::load() {
+    // nats-server 2.9 may place the watcher's consumer on a cluster node that is down, and then
+    // nothing arrives: a watcher silent for a second is replaced, until the timeout is spent.
+    const std::int64_t deadline = now_ms() + m_connection.timeout_ms();
+    natsStatus s = NATS_TIMEOUT;
+    while (s != NATS_OK && now_ms() < deadline) {
+        m_keys.clear();
+        m_delivered = 0;
+        s = load_once(1000, deadline);
+    }
+    if (s != NATS_OK) {
         return std::unexpected(m_connection.error(s, "did not deliver the registry"));
     }
     return {};
@@ -128,8 +145,6 @@ Expected<void> Bucket::sync() {
             // The watcher fell behind for good (a server restart): start over from the bucket.
             kvWatcher_Destroy(m_watcher);
             m_watcher = nullptr;
-            m_keys.clear();
-            m_delivered = 0;
             return load();
         }
         if (entry != nullptr) {

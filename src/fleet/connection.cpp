@@ -108,12 +108,14 @@ namespace {
 natsStatus configure(natsOptions* opts, const StoreUrl& url, const FleetOptions& options,
                      const std::string& token, AsyncErrors* errors) {
     std::vector<std::string> servers;
+    servers.reserve(url.servers.size());
     for (const auto& server : url.servers) {
         const bool v6 = server.host.find(':') != std::string::npos;
         servers.push_back(fmt::format("{}://{}{}{}:{}", url.tls ? "tls" : "nats", v6 ? "[" : "",
                                       server.host, v6 ? "]" : "", server.port));
     }
     std::vector<const char*> names;
+    names.reserve(servers.size());
     for (const auto& s : servers) {
         names.push_back(s.c_str());
     }

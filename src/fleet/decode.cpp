@@ -82,11 +82,13 @@ class Value {
     Json m_json;
 };
 
+// NOLINTBEGIN(bugprone-macro-parentheses): `var` names a new variable
 #define HP_TRY(var, expr)                    \
     auto var = (expr);                       \
     if (!var) {                              \
         return std::unexpected(var.error()); \
     }
+// NOLINTEND(bugprone-macro-parentheses)
 
 Expected<void> checked(const Value& v, Expected<void> rule) {
     return rule ? Expected<void>{} : Expected<void>(v.bad(rule.error().message));

@@ -128,6 +128,12 @@ Expected<StoreInitResult> FleetRegistryStore::init(const FleetOptions& options,
     }
     result.registry = init.from ? *init.from : adr014_default_registry(init.range);
     canonicalize(result.registry);
+    const auto held_keys = fleet::encode(held->registry);
+    const auto new_keys = fleet::encode(result.registry);
+    const bool same = held_keys && new_keys && *held_keys == *new_keys;
+    if (held->has_config && same && held->leftovers.empty()) {
+        return result;  // already this registry: init is idempotent
+    }
     if (held->has_config && !init.force) {
         return fail(ErrorCode::already_exists,
                     fmt::format("store {} already holds a registry", store.label()),

@@ -134,7 +134,7 @@ StoreEvent event_of(kvEntry* entry) {
     if (event.key == fleet::k_config_key) {
         event.kind = "config";
     } else if (event.key.starts_with("name.")) {
-        event.kind = gone ? "record-removed" : "allocated";
+        event.kind = gone ? "released" : "allocated";
         event.name = event.key.substr(5);
     } else {
         event.kind = gone ? "unclaimed" : json.contains("released") ? "quarantined" : "claimed";

@@ -58,6 +58,19 @@ Expected<std::vector<Finding>> fleet_findings(FleetRegistryStore& store, const R
     return check_fleet_entries(registry, *entries, now, topology);
 }
 
+// `kubectl get ... -o json` output in `file` judged against `registry`.
+Expected<std::vector<Finding>> kube_findings(const Registry& registry, const std::string& file) {
+    auto text = read_file(file);
+    if (!text) {
+        return std::unexpected(text.error());
+    }
+    auto objects = parse_kube_objects(*text, file);
+    if (!objects) {
+        return std::unexpected(objects.error());
+    }
+    return check_kube(registry, *objects);
+}
+
 }  // namespace
 
 std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
@@ -125,16 +138,11 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
             findings->insert(findings->end(), more.begin(), more.end());
         }
         if (!o->kube.empty()) {
-            auto text = read_file(o->kube);
-            if (!text) {
-                return report(text.error());
+            auto more = kube_findings(registry, o->kube);
+            if (!more) {
+                return report(more.error());
             }
-            auto objects = parse_kube_objects(*text, o->kube);
-            if (!objects) {
-                return report(objects.error());
-            }
-            auto more = check_kube(registry, *objects);
-            findings->insert(findings->end(), more.begin(), more.end());
+            findings->insert(findings->end(), more->begin(), more->end());
         }
         sort_by_severity(*findings);
         if (o->json) {

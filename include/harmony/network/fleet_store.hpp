@@ -73,7 +73,7 @@ struct StoreInitOptions {
 
 struct StoreInitResult {
     bool created_bucket = false;  // false: the bucket existed (init is idempotent)
-    bool loaded = false;          // false: the bucket already held this registry
+    bool loaded = false;          // false: the bucket already held this very registry
     Registry registry;
 };
 
@@ -100,8 +100,8 @@ struct StoreEvent {
     std::uint64_t revision = 0;
     TimePoint time{};
     std::string key;
-    std::string kind;  // allocated, released, claimed, unclaimed, quarantine-expired, config,
-                       // record-removed
+    std::string kind;  // allocated, released (a record goes), claimed, quarantined, unclaimed
+                       // (a claim goes), config
     std::string name;  // the service, when there is one
     std::optional<PortRange> ports;
     std::optional<Protocols> protocols;
