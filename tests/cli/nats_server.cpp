@@ -115,14 +115,15 @@ std::string authorization_block(const NatsServerConfig& config) {
             if (u.read_only) {
                 // What libnats' KV reads need (bind: STREAM.INFO; get: DIRECT.GET or
                 // STREAM.MSG.GET; keys and watch: an ordered push consumer, found through
-                // STREAM.NAMES, with flow control on $JS.FC) and nothing that writes:
-                // no $KV.> publish, no stream create/update/delete/purge.
+                // STREAM.NAMES, with flow control on $JS.FC; a pull consumer's MSG.NEXT and
+                // acks) and nothing that writes a bucket: no $KV.> publish, no stream
+                // create/update/delete/purge, no message delete.
                 out << ", permissions: {\n"
                        "        publish: { allow: [\"$JS.API.INFO\", \"$JS.API.STREAM.NAMES\",\n"
                        "          \"$JS.API.STREAM.INFO.*\", \"$JS.API.STREAM.MSG.GET.*\",\n"
                        "          \"$JS.API.DIRECT.GET.>\", \"$JS.API.CONSUMER.CREATE.>\",\n"
                        "          \"$JS.API.CONSUMER.INFO.>\", \"$JS.API.CONSUMER.DELETE.>\",\n"
-                       "          \"$JS.FC.>\"] }\n"
+                       "          \"$JS.API.CONSUMER.MSG.NEXT.>\", \"$JS.ACK.>\", \"$JS.FC.>\"] }\n"
                        "        subscribe: { allow: [\"_INBOX.>\"] } }";
             }
             out << " }\n";

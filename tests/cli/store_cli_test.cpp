@@ -2,10 +2,14 @@
 // two clusters, the same answers as the file store, snapshot/import round trips, `store init`.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <random>
 #include <regex>
 #include <set>
+#include <sstream>
+
+#include <signal.h>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -216,4 +220,31 @@ TEST_F(StoreCli, InitIsIdempotentAndReplacesAHeldRegistryOnlyWithForce) {
     EXPECT_EQ(forced.exit_code, 0) << forced.err;
     EXPECT_EQ(hp(store, {"store", "snapshot"}, work.path()).out, read_text(from));
     EXPECT_TRUE(listed_ports(store, work.path()).empty());
+}
+
+TEST_F(StoreCli, WatchStreamsChangesAsJsonUntilInterrupted) {
+    init_store();
+    for (int signal : {SIGINT, SIGTERM}) {
+        Args args = store;
+        args.insert(args.end(), {"watch", "--json"});
+        auto watcher = start_harmony_ports(args, work.path());
+        std::this_thread::sleep_for(std::chrono::seconds(1));  // connected and watching
+        const std::string name = fmt::format("watched-{}", signal);
+        ASSERT_EQ(hp(store, {"allocate", name}, work.path()).exit_code, 0);
+        ASSERT_EQ(hp(store, {"release", name}, work.path()).exit_code, 0);
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        ::kill(watcher.pid(), signal);
+        auto r = watcher.finish();
+        EXPECT_EQ(r.exit_code, 0) << "signal " << signal << ": " << r.err;
+        std::set<std::string> kinds;
+        std::istringstream lines(r.out);
+        for (std::string line; std::getline(lines, line);) {
+            auto event = nlohmann::json::parse(line, nullptr, false);
+            ASSERT_TRUE(event.is_object()) << "not one JSON object per line: " << line;
+            if (event.value("name", "") == name) {
+                kinds.insert(event.value("kind", ""));
+            }
+        }
+        EXPECT_TRUE(kinds.contains("allocated") && kinds.contains("released")) << r.out;
+    }
 }

@@ -135,12 +135,18 @@ TEST(StoreFault, ClientsKilledMidAllocationLeaveOnlyRepairableLeftovers) {
             << f.dump();
         EXPECT_EQ(f["severity"], "warning") << f.dump();
     }
+    const auto leftovers = store_findings(store, work.path()).size();
+    auto dry = hp(store, {"store", "repair", "--grace", "0", "--dry-run", "--json"}, work.path());
+    EXPECT_EQ(dry.exit_code, 0) << dry.err;
+    EXPECT_FALSE(nlohmann::json::parse(dry.out, nullptr, false).is_discarded()) << dry.out;
+    EXPECT_EQ(store_findings(store, work.path()).size(), leftovers) << "a dry run repaired";
     auto repair = hp(store, {"store", "repair", "--grace", "0"}, work.path());
     EXPECT_EQ(repair.exit_code, 0) << repair.err;
     EXPECT_TRUE(store_findings(store, work.path()).empty()) << "repair left leftovers";
     ASSERT_EQ(hp(store, {"allocate", "after-the-storm"}, work.path()).exit_code, 0);
     expect_acknowledged_kept(acknowledged, listed_ports(store, work.path()));
     RecordProperty("killed", killed);
+    RecordProperty("leftovers", static_cast<int>(leftovers));
     RecordProperty("completed", static_cast<int>(acknowledged.size()));
 }
 
