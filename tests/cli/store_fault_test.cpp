@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 #include <random>
 
 #include <signal.h>
@@ -71,17 +72,27 @@ std::vector<nlohmann::json> store_findings(const Args& store, const fs::path& cw
 
 }  // namespace
 
-TEST(StoreFault, ServerKilledMidRunAndRestartedKeepsEveryAcknowledgedAllocation) {
-    SKIP_WITHOUT_NATS_SERVER();
-    NatsServer server;
+// One server with an initialized bucket; clients wait up to 20 s for it.
+class StoreFaultOneServer : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        SKIP_WITHOUT_NATS_SERVER();
+        server = std::make_unique<NatsServer>();
+        store = store_args(server->url(), 20);
+        auto init = hp(store, {"store", "init"}, work.path());
+        ASSERT_EQ(init.exit_code, 0) << init.err;
+    }
+    std::unique_ptr<NatsServer> server;
+    Args store;
     TempDir work;
-    const Args store = store_args(server.url(), 20);
-    ASSERT_EQ(hp(store, {"store", "init"}, work.path()).exit_code, 0);
+};
+
+TEST_F(StoreFaultOneServer, ServerKilledMidRunAndRestartedKeepsEveryAcknowledgedAllocation) {
     AllocatingClients clients(store, work.path(), "k", 4);
     ASSERT_TRUE(clients.wait_for_acknowledged(20));
-    server.kill();
+    server->kill();
     std::this_thread::sleep_for(700ms);
-    server.restart();
+    server->restart();
     const auto before = clients.acknowledged().size();
     EXPECT_TRUE(clients.wait_for_acknowledged(before + 20)) << "clients did not reconnect";
     clients.stop();
@@ -101,12 +112,7 @@ TEST(StoreFault, ClusterLosingAFollowerKeepsAllocating) {
     allocate_through_node_loss(cluster, false);
 }
 
-TEST(StoreFault, ClientsKilledMidAllocationLeaveOnlyRepairableLeftovers) {
-    SKIP_WITHOUT_NATS_SERVER();
-    NatsServer server;
-    TempDir work;
-    const Args store = store_args(server.url(), 10);
-    ASSERT_EQ(hp(store, {"store", "init"}, work.path()).exit_code, 0);
+TEST_F(StoreFaultOneServer, ClientsKilledMidAllocationLeaveOnlyRepairableLeftovers) {
     auto t0 = std::chrono::steady_clock::now();
     ASSERT_EQ(hp(store, {"allocate", "calibration"}, work.path()).exit_code, 0);
     const auto one =
