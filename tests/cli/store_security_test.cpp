@@ -9,7 +9,6 @@
 #include "cli/store_support.hpp"
 
 using namespace harmony::testing;
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -72,9 +71,9 @@ TEST(StoreSecurity, ReadOnlyUserReadsButCannotAllocate) {
         EXPECT_EQ(r.exit_code, 3) << fmt::format("{}: {}", fmt::join(command, " "), r.err);
         EXPECT_TRUE(contains_ci(r.err, "permission")) << r.err;
     }
-    auto listed = listed_ports(admin, fs::temp_directory_path());
-    EXPECT_TRUE(listed.contains("ntfy"));
-    EXPECT_FALSE(listed.contains("web"));
+    auto listed = run(admin, {"list", "--json"});
+    EXPECT_NE(listed.out.find("\"ntfy\""), std::string::npos) << listed.out;
+    EXPECT_EQ(listed.out.find("\"web\""), std::string::npos) << "a read-only user allocated";
 }
 
 TEST(StoreSecurity, TokenFromTheEnvironment) {
