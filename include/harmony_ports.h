@@ -95,7 +95,9 @@ typedef enum hp_hint {
     HP_HINT_NAME_REGISTRY_FILE, /* a folder was given where a registry file is wanted       */
     HP_HINT_WAIT_LONGER,        /* the lock was held too long: wait longer or stop holder   */
     HP_HINT_SHOW_ALLOCATION,    /* the change is durable but could not be shown             */
-    HP_HINT_REALLOCATE          /* the allocation sits on a taken port: release, allocate   */
+    HP_HINT_REALLOCATE,         /* the allocation sits on a taken port: release, allocate   */
+    HP_HINT_INIT_STORE,         /* the fleet store holds no registry: initialise it         */
+    HP_HINT_REPAIR_STORE        /* leftovers of interrupted transactions: repair the store  */
 } hp_hint;
 
 typedef enum hp_severity {

@@ -3,7 +3,7 @@
 //! Default: configures the repository's CMake project (two folders up) into
 //! `$OUT_DIR/build`, builds the static archive `libharmony_ports.a` (the C++ library with the
 //! C ABI) and the `harmony-ports` CLI (for the tests), and links the archive statically with
-//! the system's `yaml-cpp` and `stdc++`.
+//! the system's `yaml-cpp`, `nats` and `stdc++`.
 //!
 //! With `HARMONY_PORTS_LIB_DIR` set to a folder holding an installed `libharmony_ports.so`,
 //! nothing is built: the crate links that shared library (and its own tests, examples and
@@ -120,6 +120,7 @@ fn build_with_cmake() {
     println!("cargo:rustc-link-search=native={}", archive_dir.display());
     println!("cargo:rustc-link-lib=static=harmony_ports");
     println!("cargo:rustc-link-lib=dylib=yaml-cpp");
+    println!("cargo:rustc-link-lib=dylib=nats");
     println!("cargo:rustc-link-lib=dylib=stdc++");
     let cli = build.join("tools/harmony-ports/harmony-ports");
     println!("cargo:rustc-env={CLI_VAR}={}", cli.display());

@@ -28,6 +28,10 @@ std::string_view to_string(HintKind kind) noexcept {
             return "show-allocation";
         case HintKind::reallocate:
             return "reallocate";
+        case HintKind::init_store:
+            return "init-store";
+        case HintKind::repair_store:
+            return "repair-store";
     }
     return "none";
 }

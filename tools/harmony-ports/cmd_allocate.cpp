@@ -87,7 +87,7 @@ std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global) 
         if (!store) {
             return report(store.error());
         }
-        auto done = store->transact([&](PortAllocator& allocator) -> Expected<void> {
+        auto done = (*store)->transact([&](PortAllocator& allocator) -> Expected<void> {
             if (o->probe) {
                 // Under the registry lock, so the picture is as fresh as the registry.
                 auto probe = probe_for(allocator.registry().range);

@@ -47,7 +47,7 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
         if (!source) {
             return report(source.error());
         }
-        auto checked = check_store(*store, CheckOptions{o->host, *source});
+        auto checked = check_store(**store, CheckOptions{o->host, *source});
         if (!checked) {
             return report(checked.error());
         }
@@ -77,7 +77,7 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
         if (o->json) {
             std::fputs(findings_json(*findings).c_str(), stdout);
         } else {
-            std::printf("checked %s\n", util::terminal_safe(store->label()).c_str());
+            std::printf("checked %s\n", util::terminal_safe((*store)->label()).c_str());
             print_findings(*findings);
         }
         return count_findings(*findings, Severity::error) > 0 ? 1 : 0;

@@ -113,7 +113,7 @@ std::function<int()> setup_status(CLI::App& app, const GlobalOptions& global) {
         if (!store) {
             return report(store.error());
         }
-        auto checked = check_store(*store, CheckOptions{});
+        auto checked = check_store(**store, CheckOptions{});
         if (!checked) {
             return report(checked.error());
         }
@@ -122,7 +122,7 @@ std::function<int()> setup_status(CLI::App& app, const GlobalOptions& global) {
         // The main job shows live conflicts too; a host that cannot be read only loses those.
         auto live = add_host_findings(registry, HostOptions{}, *findings);
         canonicalize(registry);
-        print_table(registry, store->label(), "");
+        print_table(registry, (*store)->label(), "");
         write_out("\n");
         print_findings(*findings);
         if (!live) {

@@ -33,7 +33,7 @@ std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global) {
         if (!store) {
             return report(store.error());
         }
-        auto done = store->transact([&](PortAllocator& allocator) -> Expected<void> {
+        auto done = (*store)->transact([&](PortAllocator& allocator) -> Expected<void> {
             auto r = allocator.release(o->name, options);
             if (!r) {
                 return std::unexpected(r.error());

@@ -25,5 +25,7 @@ std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_scan(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global);
+std::function<int()> setup_store(CLI::App& app, const GlobalOptions& global);
+std::function<int()> setup_watch(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace harmony::cli

@@ -25,6 +25,44 @@ void tell_lock_wait(const fs::path& folder, const LockHolder& holder) {
 
 }  // namespace
 
+void add_global_options(CLI::App& app, GlobalOptions& global) {
+    app.add_option("--registry", global.registry,
+                   "registry file (default: $HARMONY_PORTS_REGISTRY, else found by walking up "
+                   "from the working folder)");
+    app.add_option("--lock-timeout", global.lock_timeout,
+                   "seconds to wait for a registry lock another process holds (default: "
+                   "$HARMONY_PORTS_LOCK_TIMEOUT, else 30)");
+    app.add_option("--store", global.store,
+                   "fleet store nats://[USER:PASSWORD@]HOST:PORT[,HOST:PORT...][/BUCKET] or "
+                   "tls://... (default: $HARMONY_PORTS_STORE, else harmony.toml's "
+                   "[harmony.network.store] url, else the registry file)");
+    app.add_option("--store-creds", global.store_creds, "NATS .creds file for the store");
+    app.add_option("--store-tls-ca", global.store_tls_ca,
+                   "CA certificates that sign the store's servers");
+    app.add_option("--store-tls-cert", global.store_tls_cert, "client certificate for the store");
+    app.add_option("--store-tls-key", global.store_tls_key, "client certificate's key");
+    app.add_option("--store-timeout", global.store_timeout,
+                   "seconds to wait for the store to connect or answer (default 5); a token "
+                   "comes from $HARMONY_PORTS_STORE_TOKEN");
+}
+
+Expected<FleetOptions> fleet_options(const GlobalOptions& global) {
+    FleetOptions fleet;
+    fleet.url = global.store;
+    fleet.creds = global.store_creds;
+    fleet.tls_ca = global.store_tls_ca;
+    fleet.tls_cert = global.store_tls_cert;
+    fleet.tls_key = global.store_tls_key;
+    if (!global.store_timeout.empty()) {
+        auto timeout = parse_lock_timeout(global.store_timeout, "store timeout");
+        if (!timeout) {
+            return std::unexpected(timeout.error());
+        }
+        fleet.timeout = std::max(*timeout, std::chrono::milliseconds{1});
+    }
+    return fleet;
+}
+
 Expected<StoreOptions> store_options(const GlobalOptions& global) {
     StoreOptions options;
     options.registry =
@@ -46,12 +84,32 @@ Expected<StoreOptions> store_options(const GlobalOptions& global) {
     return options;
 }
 
-Expected<FileRegistryStore> open_store(const GlobalOptions& global) {
+Expected<std::unique_ptr<RegistryStore>> open_store(const GlobalOptions& global) {
     auto options = store_options(global);
     if (!options) {
         return std::unexpected(options.error());
     }
-    return FileRegistryStore::open(*options);
+    auto fleet = fleet_options(global);
+    if (!fleet) {
+        return std::unexpected(fleet.error());
+    }
+    // The library weighs the environment's registry against its store.
+    options->registry = fs::path(global.registry);
+    return open_registry_store(*options, *fleet);
+}
+
+Expected<std::unique_ptr<FleetRegistryStore>> open_fleet_store(const GlobalOptions& global) {
+    auto store = open_store(global);
+    if (!store) {
+        return std::unexpected(store.error());
+    }
+    if (auto* fleet = dynamic_cast<FleetRegistryStore*>(store->get())) {
+        (void)store->release();
+        return std::unique_ptr<FleetRegistryStore>(fleet);
+    }
+    return fail(ErrorCode::invalid_argument,
+                "this command works on a fleet store, and none is named: pass --store URL, "
+                "set HARMONY_PORTS_STORE, or set [harmony.network.store] url in harmony.toml");
 }
 
 Expected<Loaded> load_for_reading(const GlobalOptions& global) {
@@ -59,11 +117,15 @@ Expected<Loaded> load_for_reading(const GlobalOptions& global) {
     if (!store) {
         return std::unexpected(store.error());
     }
-    auto registry = store->read();
+    auto registry = (*store)->read();
     if (!registry) {
         return std::unexpected(registry.error());
     }
-    return Loaded{store->label(), std::move(*registry)};
+    std::string label = (*store)->label();
+    if (const auto* fleet = dynamic_cast<const FleetRegistryStore*>(store->get())) {
+        label += fmt::format(" at revision {}", fleet->revision());
+    }
+    return Loaded{std::move(label), std::move(*registry)};
 }
 
 int report(const Error& error) {

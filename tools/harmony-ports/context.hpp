@@ -6,7 +6,10 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include <harmony/network/error.hpp>
+#include <harmony/network/fleet_store.hpp>
 #include <harmony/network/policy.hpp>
 #include <harmony/network/registry.hpp>
 #include <harmony/network/registry_file.hpp>
@@ -20,15 +23,31 @@ using namespace harmony::network;
 struct GlobalOptions {
     std::string registry;      // --registry PATH
     std::string lock_timeout;  // --lock-timeout SECONDS (text: the library reads it as decimal)
+    std::string store;         // --store URL
+    std::string store_creds;   // --store-creds FILE
+    std::string store_tls_ca;  // --store-tls-ca FILE
+    std::string store_tls_cert;
+    std::string store_tls_key;
+    std::string store_timeout;  // --store-timeout SECONDS
 };
+
+// Adds --registry, --lock-timeout and the --store options to `app`.
+void add_global_options(CLI::App& app, GlobalOptions& global);
+
+// The fleet options the global options ask for (--store, else the library's choice).
+Expected<FleetOptions> fleet_options(const GlobalOptions& global);
 
 // The store options the global options and the environment ask for: --registry, else
 // HARMONY_PORTS_REGISTRY, else discovery; --lock-timeout, else HARMONY_PORTS_LOCK_TIMEOUT, else
 // 30 s, with one line on stderr once the lock has been waited for about a second.
 Expected<StoreOptions> store_options(const GlobalOptions& global);
 
-// The registry store those options find.
-Expected<FileRegistryStore> open_store(const GlobalOptions& global);
+// The registry store those options find: the fleet store when one is named (--store,
+// HARMONY_PORTS_STORE, harmony.toml), else the file store.
+Expected<std::unique_ptr<RegistryStore>> open_store(const GlobalOptions& global);
+
+// The fleet store those options name. Error: invalid_argument when none is named.
+Expected<std::unique_ptr<FleetRegistryStore>> open_fleet_store(const GlobalOptions& global);
 
 // The registry to read (validated, or the embedded ADR-014 default) and where it came from.
 struct Loaded {

@@ -43,6 +43,10 @@ std::string hint_text(const Hint& hint) {
         case HintKind::reallocate:
             return fmt::format("move it: harmony-ports release {0} && harmony-ports allocate {0}",
                                s);
+        case HintKind::init_store:
+            return "create it with `harmony-ports store init`";
+        case HintKind::repair_store:
+            return "run `harmony-ports store repair` to remove them";
     }
     return {};
 }

@@ -25,6 +25,8 @@ const std::vector<Command>& command_table() {
         {"check", "report policy and registry problems", setup_check},
         {"scan", "show what listens on this host, judged by the registry", setup_scan},
         {"export", "render the registry for other tools", setup_export},
+        {"store", "set up, snapshot, import and repair a fleet store", setup_store},
+        {"watch", "stream every change to a fleet store", setup_watch},
     };
     return table;
 }
@@ -33,7 +35,7 @@ const std::vector<Command>& command_table() {
 std::string first_command_word(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
-        if (arg == "--registry" || arg == "--lock-timeout") {
+        if (arg == "--registry" || arg == "--lock-timeout" || arg.starts_with("--store")) {
             ++i;
             continue;
         }
@@ -51,12 +53,7 @@ int run(int argc, char** argv) {
         "harmony-ports"};
     app.set_version_flag("--version", fmt::format("harmony-ports {}", harmony::network::k_version));
     GlobalOptions global;
-    app.add_option("--registry", global.registry,
-                   "registry file (default: $HARMONY_PORTS_REGISTRY, else found by walking up "
-                   "from the working folder)");
-    app.add_option("--lock-timeout", global.lock_timeout,
-                   "seconds to wait for a registry lock another process holds (default: "
-                   "$HARMONY_PORTS_LOCK_TIMEOUT, else 30)");
+    add_global_options(app, global);
     app.require_subcommand(0, 1);
     app.fallthrough();
 

@@ -48,6 +48,8 @@ pub const HP_HINT_NAME_REGISTRY_FILE: hp_hint = 8;
 pub const HP_HINT_WAIT_LONGER: hp_hint = 9;
 pub const HP_HINT_SHOW_ALLOCATION: hp_hint = 10;
 pub const HP_HINT_REALLOCATE: hp_hint = 11;
+pub const HP_HINT_INIT_STORE: hp_hint = 12;
+pub const HP_HINT_REPAIR_STORE: hp_hint = 13;
 
 /// `hp_severity`.
 pub type hp_severity = c_int;

@@ -54,21 +54,21 @@ std::string store_url_from_environment();
 
 // How to reach the store.
 struct FleetOptions {
-    std::string url;                  // as given (parsed by open)
-    std::filesystem::path creds{};    // a NATS .creds file (user JWT and seed)
-    std::filesystem::path tls_ca{};   // CA bundle that signs the servers' certificates
-    std::filesystem::path tls_cert{}; // client certificate (with tls_key)
+    std::string url;                   // as given (parsed by open)
+    std::filesystem::path creds{};     // a NATS .creds file (user JWT and seed)
+    std::filesystem::path tls_ca{};    // CA bundle that signs the servers' certificates
+    std::filesystem::path tls_cert{};  // client certificate (with tls_key)
     std::filesystem::path tls_key{};
-    std::string token{};              // empty: HARMONY_PORTS_STORE_TOKEN when set
+    std::string token{};  // empty: HARMONY_PORTS_STORE_TOKEN when set
     std::chrono::milliseconds timeout = k_default_store_timeout;  // per request and to connect
 };
 
 // What `store init` creates and loads.
 struct StoreInitOptions {
-    int replicas = 1;                   // 1-5: the bucket's JetStream replicas
-    std::optional<Registry> from{};     // unset: the ADR-014 default on `range`
-    PortRange range = k_adr014_range;   // the default's range
-    bool force = false;                 // replace a bucket that already holds a registry
+    int replicas = 1;                  // 1-5: the bucket's JetStream replicas
+    std::optional<Registry> from{};    // unset: the ADR-014 default on `range`
+    PortRange range = k_adr014_range;  // the default's range
+    bool force = false;                // replace a bucket that already holds a registry
 };
 
 struct StoreInitResult {
@@ -85,14 +85,14 @@ struct RepairOptions {
 };
 
 struct RepairAction {
-    std::string key;      // the bucket key
-    std::string name;     // the service it names
-    std::string what;     // "orphan claim 25081/tcp", "incomplete record", ...
+    std::string key;   // the bucket key
+    std::string name;  // the service it names
+    std::string what;  // "orphan claim 25081/tcp", "incomplete record", ...
 };
 
 struct RepairReport {
     std::vector<RepairAction> actions;  // done (or, in a dry run, to do)
-    std::size_t kept_young = 0;          // leftovers inside the grace period
+    std::size_t kept_young = 0;         // leftovers inside the grace period
 };
 
 // One change seen by watch().
@@ -100,9 +100,9 @@ struct StoreEvent {
     std::uint64_t revision = 0;
     TimePoint time{};
     std::string key;
-    std::string kind;     // allocated, released, claimed, unclaimed, quarantine-expired, config,
-                          // record-removed
-    std::string name;     // the service, when there is one
+    std::string kind;  // allocated, released, claimed, unclaimed, quarantine-expired, config,
+                       // record-removed
+    std::string name;  // the service, when there is one
     std::optional<PortRange> ports;
     std::optional<Protocols> protocols;
 };
@@ -151,9 +151,9 @@ class FleetRegistryStore final : public RegistryStore {
     Expected<RepairReport> repair(const RepairOptions& options);
 
     // Calls on_event for every change after the current revision until it returns false or
-    // `stop` becomes true (checked at least every 200 ms). Errors: the connection's.
+    // should_stop() does (asked at least every 200 ms). Errors: the connection's.
     Expected<void> watch(const std::function<bool(const StoreEvent&)>& on_event,
-                         const bool& stop);
+                         const std::function<bool()>& should_stop);
 
     // Writes this host's report (agents) into the hosts bucket, which expires reports after
     // a day. Error: invalid_argument (host name not a key), the connection's.

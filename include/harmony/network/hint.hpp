@@ -22,6 +22,9 @@ enum class HintKind {
     show_allocation,     // the change is durable but could not be printed (subject: service)
     reallocate,          // the allocation sits on a taken port: release it and allocate it
                          // again for a free one (subject: the service)
+    init_store,          // the store holds no registry yet: initialise it (subject: the store)
+    repair_store,        // leftovers of interrupted transactions: repair the store (subject:
+                         // the store)
 };
 
 // A remedy for an Error or a Finding. `subject` is the data it is about (a path, a pool, a

@@ -64,6 +64,10 @@ Expected<PortRange> parse_harmony_config(std::string_view text, std::string_view
 // Renders the registry canonically (fixed key order, entries sorted, stable across runs).
 std::string render_registry(const Registry& registry, RegistryFormat format);
 
+// Reads [harmony.network.store] url from harmony.toml text: empty when absent. Errors as
+// parse_harmony_config.
+Expected<std::string> parse_harmony_store_url(std::string_view text, std::string_view file);
+
 // The harmony.toml text `init` writes for `range`.
 std::string render_harmony_config(PortRange range);
 

@@ -148,6 +148,10 @@ pub enum HintKind {
     /// The allocation sits on a taken port: release it and allocate it again (subject: the
     /// service).
     Reallocate,
+    /// The fleet store holds no registry yet: initialise it.
+    InitStore,
+    /// Leftovers of interrupted transactions: repair the store.
+    RepairStore,
     /// A hint this version of the crate does not know (a newer library).
     Unknown,
 }
@@ -168,6 +172,8 @@ impl HintKind {
             ffi::HP_HINT_WAIT_LONGER => HintKind::WaitLonger,
             ffi::HP_HINT_SHOW_ALLOCATION => HintKind::ShowAllocation,
             ffi::HP_HINT_REALLOCATE => HintKind::Reallocate,
+            ffi::HP_HINT_INIT_STORE => HintKind::InitStore,
+            ffi::HP_HINT_REPAIR_STORE => HintKind::RepairStore,
             _ => HintKind::Unknown,
         })
     }
@@ -186,6 +192,8 @@ impl HintKind {
             HintKind::WaitLonger => "wait-longer",
             HintKind::ShowAllocation => "show-allocation",
             HintKind::Reallocate => "reallocate",
+            HintKind::InitStore => "init-store",
+            HintKind::RepairStore => "repair-store",
             HintKind::Unknown => "unknown",
         }
     }

@@ -1,0 +1,58 @@
+// A connection to a NATS server (or cluster) with JetStream, and the errors it speaks in.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <nats/nats.h>
+
+#include <harmony/network/fleet_store.hpp>
+
+namespace harmony::network::fleet {
+
+// The last asynchronous error the server sent (a permissions violation arrives this way).
+struct AsyncErrors {
+    std::mutex mutex;
+    std::string last;
+    natsStatus status = NATS_OK;
+};
+
+class Connection {
+  public:
+    // Connects to every server of `options.url` within options.timeout. Errors: see
+    // FleetRegistryStore::open.
+    static Expected<std::unique_ptr<Connection>> open(const FleetOptions& options);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    [[nodiscard]] jsCtx* js() const { return m_js; }
+    [[nodiscard]] const StoreUrl& url() const { return m_url; }
+    // The redacted URL with the bucket, for every message.
+    [[nodiscard]] const std::string& label() const { return m_label; }
+    [[nodiscard]] std::int64_t timeout_ms() const { return m_timeout_ms; }
+
+    // An Error for a failed libnats call: the code for `status`, "LABEL: WHAT: CAUSE" with
+    // every credential removed from the cause.
+    [[nodiscard]] Error error(natsStatus status, std::string_view what) const;
+    // A permissions violation the server reported since the last call (then cleared).
+    [[nodiscard]] std::optional<std::string> take_permission_violation() const;
+
+  private:
+    Connection() = default;
+    std::string m_label;
+    StoreUrl m_url;
+    std::string m_secret;  // password or token, scrubbed from every cause
+    natsOptions* m_options = nullptr;
+    natsConnection* m_connection = nullptr;
+    jsCtx* m_js = nullptr;
+    std::int64_t m_timeout_ms = 5000;
+    std::unique_ptr<AsyncErrors> m_async = std::make_unique<AsyncErrors>();
+};
+
+// The same message shape for errors found before a connection exists.
+Error store_error(ErrorCode code, std::string_view label, std::string_view what,
+                  std::string_view cause);
+
+}  // namespace harmony::network::fleet

@@ -1,0 +1,187 @@
+// The fleet store's transaction: read, change, write the difference with compare-and-set.
+#include <algorithm>
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include <harmony/network/allocator.hpp>
+
+#include "fleet/store_impl.hpp"
+
+namespace harmony::network::fleet {
+namespace {
+
+constexpr int k_max_attempts = 200;
+
+// The order writes go out in, so that a client stopped after any write leaves no port given
+// twice and no allocation pointing at ports it does not hold (ARCHITECTURE.md).
+enum class Phase {
+    unhold = 0,       // a claim stops giving its port to a service (release)
+    drop_record = 1,  // a released service's record
+    config = 2,       // range, pools
+    claim = 3,        // claims taken, quarantine written or expired
+    record = 4,       // records of new or changed allocations: they exist from here
+};
+
+struct PlannedWrite {
+    std::string key;
+    std::optional<std::string> value;
+    Phase phase = Phase::claim;
+};
+
+bool holds_service(const std::string* value) {
+    return value != nullptr && value->starts_with("{\"service\"");
+}
+
+Phase phase_of(std::string_view key, const std::string* before, const std::string* after) {
+    if (key.starts_with("port.")) {
+        return holds_service(before) && (after == nullptr || *after != *before) ? Phase::unhold
+                                                                                : Phase::claim;
+    }
+    if (key.starts_with("name.")) {
+        return after == nullptr ? Phase::drop_record : Phase::record;
+    }
+    return Phase::config;
+}
+
+std::vector<PlannedWrite> plan(const Encoded& before, const Encoded& after) {
+    std::vector<PlannedWrite> writes;
+    auto add = [&](const std::string& key, const std::string* b, const std::string* a) {
+        if (a != nullptr && b != nullptr && *a == *b) {
+            return;
+        }
+        writes.push_back({key, a != nullptr ? std::optional<std::string>(*a) : std::nullopt,
+                          phase_of(key, b, a)});
+    };
+    for (const auto& [key, value] : after) {
+        auto b = before.find(key);
+        add(key, b == before.end() ? nullptr : &b->second, &value);
+    }
+    for (const auto& [key, value] : before) {
+        if (!after.contains(key)) {
+            add(key, &value, nullptr);
+        }
+    }
+    std::stable_sort(writes.begin(), writes.end(),
+                     [](const auto& a, const auto& b) { return a.phase < b.phase; });
+    return writes;
+}
+
+std::string new_txn(std::uint64_t& counter) {
+    static thread_local std::mt19937_64 random{std::random_device{}()};
+    return fmt::format("{:016x}{:04x}", random(), ++counter & 0xffffU);
+}
+
+// Takes back the claims this attempt created, so a lost race leaves no leftover.
+void roll_back(Bucket& bucket, const std::vector<std::pair<std::string, std::uint64_t>>& made,
+               std::string_view txn) {
+    for (const auto& [key, revision] : made) {
+        std::uint64_t ignored = 0;
+        (void)bucket.write(key, std::nullopt, revision, txn, ignored);
+    }
+}
+
+enum class Applied { done, lost_race };
+
+Expected<Applied> apply(Bucket& bucket, const std::vector<PlannedWrite>& writes,
+                        std::string_view txn) {
+    std::vector<std::pair<std::string, std::uint64_t>> made;
+    for (const auto& w : writes) {
+        auto raw = bucket.keys().find(w.key);
+        const bool exists = raw != bucket.keys().end() && !raw->second.deleted;
+        if (!w.value && !exists) {
+            continue;  // already gone
+        }
+        const std::uint64_t expected = raw == bucket.keys().end() ? 0 : raw->second.revision;
+        std::uint64_t revision = 0;
+        auto outcome = bucket.write(
+            w.key, w.value ? std::optional<std::string>(with_txn(*w.value, txn)) : std::nullopt,
+            expected, txn, revision);
+        if (!outcome) {
+            return std::unexpected(outcome.error());
+        }
+        if (*outcome == WriteOutcome::lost_race) {
+            roll_back(bucket, made, txn);
+            return Applied::lost_race;
+        }
+        if (!exists && w.phase == Phase::claim && w.value) {
+            made.emplace_back(w.key, revision);
+        }
+    }
+    return Applied::done;
+}
+
+void back_off(int attempt) {
+    static thread_local std::mt19937 random{std::random_device{}()};
+    const int ceiling = 1 << std::min(attempt, 6);
+    std::this_thread::sleep_for(std::chrono::microseconds(
+        std::uniform_int_distribution<int>(50, 50 + 250 * ceiling)(random)));
+}
+
+}  // namespace
+
+Expected<Materialized> current(Bucket& bucket, bool need_config) {
+    if (auto synced = bucket.sync(); !synced) {
+        return std::unexpected(synced.error());
+    }
+    auto m = materialize(bucket.keys(), bucket.connection().label());
+    if (m && need_config && !m->has_config) {
+        const std::string& label = bucket.connection().label();
+        return fail(ErrorCode::not_found, fmt::format("store {} holds no registry", label),
+                    Hint{HintKind::init_store, label});
+    }
+    return m;
+}
+
+Expected<void> run_transaction(Bucket& bucket, const RegistryChange& change,
+                               std::uint64_t& txn_counter, bool replacing) {
+    const std::string& label = bucket.connection().label();
+    for (int attempt = 0; attempt < k_max_attempts; ++attempt) {
+        auto m = current(bucket, !replacing);
+        if (!m) {
+            return std::unexpected(m.error());
+        }
+        Registry base = m->registry;
+        base.released.insert(base.released.end(), m->held.begin(), m->held.end());
+        auto before = encode(base);
+        if (!before) {
+            return std::unexpected(before.error());
+        }
+        PortAllocator allocator(std::move(base));
+        allocator.prune_expired(
+            std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+        const auto start = allocator.revision();
+        if (auto changed = change(allocator); !changed) {
+            Error error = changed.error();
+            error.message = fmt::format("store {}: {}", label, error.message);
+            return std::unexpected(std::move(error));
+        }
+        if (allocator.revision() == start && !replacing) {
+            return {};  // nothing changed (a replacing change makes a new allocator: compared
+                        // below)
+        }
+        auto after = encode(allocator.registry());
+        if (!after) {
+            return std::unexpected(after.error());
+        }
+        const auto writes = plan(*before, *after);
+        if (writes.empty()) {
+            return {};
+        }
+        auto applied = apply(bucket, writes, new_txn(txn_counter));
+        if (!applied || *applied == Applied::done) {
+            return applied ? Expected<void>{} : std::unexpected(applied.error());
+        }
+        back_off(attempt);
+    }
+    return fail(ErrorCode::conflict,
+                fmt::format("store {}: {} attempts in a row lost a race with other writers", label,
+                            k_max_attempts));
+}
+
+std::string hosts_bucket(const StoreUrl& url) {
+    return url.bucket + "-hosts";
+}
+
+}  // namespace harmony::network::fleet
