@@ -104,6 +104,11 @@ std::vector<ProcessResult> AllocatingClients::failures() const {
 
 void expect_acknowledged_kept(const std::map<std::string, int>& acknowledged,
                               const std::map<std::string, int>& listed) {
+    if (listed.empty() && !acknowledged.empty()) {
+        ADD_FAILURE() << "the store lists nothing; " << acknowledged.size()
+                      << " allocations were acknowledged";
+        return;
+    }
     for (const auto& [name, port] : acknowledged) {
         auto it = listed.find(name);
         if (it == listed.end()) {
