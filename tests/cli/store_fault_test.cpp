@@ -47,10 +47,16 @@ void allocate_through_node_loss(NatsCluster& cluster, bool kill_leader) {
         << "allocations stopped after losing " << (kill_leader ? "the leader" : "a follower");
     clients.stop();
     expect_only_environment_failures(clients);
+    // Listed while the node is still down (reads must work on a degraded cluster) ...
     expect_acknowledged_kept(clients.acknowledged(), listed_ports(store, work.path()));
     if (kill_leader) {
         EXPECT_NE(cluster.stream_leader(), victim);
     }
+    // ... and again once it is back, so a read failure above is told apart from data loss.
+    cluster.restart(victim);
+    ASSERT_TRUE(cluster.wait_for_meta_leader());
+    SCOPED_TRACE("after the node came back");
+    expect_acknowledged_kept(clients.acknowledged(), listed_ports(store, work.path()));
 }
 
 std::vector<nlohmann::json> store_findings(const Args& store, const fs::path& cwd) {
