@@ -7,14 +7,15 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 namespace harmony::testing {
 namespace fs = std::filesystem;
 
-ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& cwd,
-                          const std::map<std::string, std::string>& env) {
+StartedProcess::StartedProcess(const std::vector<std::string>& argv, const fs::path& cwd,
+                               const std::map<std::string, std::string>& env) {
     int out_pipe[2];
     int err_pipe[2];
     if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
@@ -49,8 +50,27 @@ ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& 
     }
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
+    m_pid = pid;
+    m_out = out_pipe[0];
+    m_err = err_pipe[0];
+}
+
+StartedProcess::StartedProcess(StartedProcess&& other) noexcept
+    : m_pid(other.m_pid), m_out(other.m_out), m_err(other.m_err) {
+    other.m_pid = -1;
+    other.m_out = other.m_err = -1;
+}
+
+StartedProcess::~StartedProcess() {
+    if (m_pid > 0) {
+        ::kill(m_pid, SIGKILL);
+        finish();
+    }
+}
+
+ProcessResult StartedProcess::finish() {
     ProcessResult result;
-    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    pollfd fds[2] = {{m_out, POLLIN, 0}, {m_err, POLLIN, 0}};
     int open_fds = 2;
     char buffer[4096];
     while (open_fds > 0) {
@@ -71,7 +91,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& 
         }
     }
     int status = 0;
-    ::waitpid(pid, &status, 0);
+    ::waitpid(m_pid, &status, 0);
+    m_pid = -1;
+    m_out = m_err = -1;
     if (WIFEXITED(status)) {
         result.exit_code = WEXITSTATUS(status);
     } else if (WIFSIGNALED(status)) {
@@ -80,12 +102,22 @@ ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& 
     return result;
 }
 
-ProcessResult harmony_ports(const std::vector<std::string>& args, const fs::path& cwd,
-                            std::map<std::string, std::string> env) {
+ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& cwd,
+                          const std::map<std::string, std::string>& env) {
+    return StartedProcess(argv, cwd, env).finish();
+}
+
+StartedProcess start_harmony_ports(const std::vector<std::string>& args, const fs::path& cwd,
+                                   std::map<std::string, std::string> env) {
     std::vector<std::string> argv{HARMONY_PORTS_BIN};
     argv.insert(argv.end(), args.begin(), args.end());
     env.try_emplace("HARMONY_PORTS_REGISTRY", "");
-    return run_process(argv, cwd, env);
+    return StartedProcess(argv, cwd, env);
+}
+
+ProcessResult harmony_ports(const std::vector<std::string>& args, const fs::path& cwd,
+                            std::map<std::string, std::string> env) {
+    return start_harmony_ports(args, cwd, std::move(env)).finish();
 }
 
 ProcessResult harmony_ports_in_fresh_netns(const std::vector<std::string>& args,

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/types.h>
+
 namespace harmony::testing {
 
 struct ProcessResult {
@@ -19,6 +21,31 @@ struct ProcessResult {
 // feeding no stdin; waits for it.
 ProcessResult run_process(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
                           const std::map<std::string, std::string>& env = {});
+
+// A child started like run_process but not yet waited for (to signal it mid-run).
+class StartedProcess {
+  public:
+    StartedProcess(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                   const std::map<std::string, std::string>& env = {});
+    StartedProcess(StartedProcess&& other) noexcept;
+    ~StartedProcess();
+    StartedProcess(const StartedProcess&) = delete;
+    StartedProcess& operator=(const StartedProcess&) = delete;
+    StartedProcess& operator=(StartedProcess&&) = delete;
+    [[nodiscard]] pid_t pid() const { return m_pid; }
+    // Collects what it prints until it exits, and reaps it.
+    ProcessResult finish();
+
+  private:
+    pid_t m_pid = -1;
+    int m_out = -1;
+    int m_err = -1;
+};
+
+// StartedProcess with HARMONY_PORTS_BIN as argv[0], the environment as for harmony_ports.
+StartedProcess start_harmony_ports(const std::vector<std::string>& args,
+                                   const std::filesystem::path& cwd,
+                                   std::map<std::string, std::string> env = {});
 
 // run_process with HARMONY_PORTS_BIN as argv[0] and NO_COLOR/registry variables cleared.
 ProcessResult harmony_ports(const std::vector<std::string>& args, const std::filesystem::path& cwd,
