@@ -17,7 +17,8 @@ std::int64_t now_ms() {
 
 Expected<std::unique_ptr<Bucket>> Bucket::open(Connection& connection, std::string name) {
     kvStore* kv = nullptr;
-    const natsStatus s = js_KeyValue(&kv, connection.js(), name.c_str());
+    const natsStatus s = retrying(connection.timeout_ms(),
+                                  [&] { return js_KeyValue(&kv, connection.js(), name.c_str()); });
     if (s == NATS_NOT_FOUND) {
         Error error{
             ErrorCode::not_found,
@@ -75,13 +76,16 @@ void Bucket::apply(kvEntry* entry) {
                       static_cast<std::size_t>(kvEntry_ValueLen(entry)));
 }
 
-natsStatus Bucket::load_once(std::int64_t first_wait_ms, std::int64_t deadline) {
+natsStatus Bucket::load_once(std::uint64_t last, std::int64_t first_wait_ms,
+                             std::int64_t deadline) {
     kvWatchOptions options;
     kvWatchOptions_Init(&options);
-    options.Timeout = m_connection.timeout_ms();
+    options.Timeout = m_connection.attempt_ms();
     natsStatus s = kvStore_WatchAll(&m_watcher, m_kv, &options);
     bool first = true;
-    while (s == NATS_OK) {
+    // Done at the end-of-initial-values marker, or once `last` has arrived: while others keep
+    // writing, the marker may come late.
+    while (s == NATS_OK && (last == 0 || m_delivered < last)) {
         kvEntry* entry = nullptr;
         const std::int64_t left = std::max<std::int64_t>(1, deadline - now_ms());
         s = kvWatcher_Next(&entry, m_watcher, first ? std::min(first_wait_ms, left) : left);
@@ -105,9 +109,13 @@ Expected<void> Bucket::load() {
     const std::int64_t deadline = now_ms() + m_connection.timeout_ms();
     natsStatus s = NATS_TIMEOUT;
     while (s != NATS_OK && now_ms() < deadline) {
+        auto last = last_sequence();
+        if (!last) {
+            return std::unexpected(last.error());
+        }
         m_keys.clear();
         m_delivered = 0;
-        s = load_once(1000, deadline);
+        s = load_once(*last, 1000, deadline);
     }
     if (s != NATS_OK) {
         return std::unexpected(m_connection.error(s, "did not deliver the registry"));
@@ -119,7 +127,9 @@ Expected<std::uint64_t> Bucket::last_sequence() {
     jsStreamInfo* info = nullptr;
     jsErrCode code = static_cast<jsErrCode>(0);
     const std::string stream = "KV_" + m_name;
-    const natsStatus s = js_GetStreamInfo(&info, m_connection.js(), stream.c_str(), nullptr, &code);
+    const natsStatus s = retrying(m_connection.timeout_ms(), [&] {
+        return js_GetStreamInfo(&info, m_connection.js(), stream.c_str(), nullptr, &code);
+    });
     if (s != NATS_OK) {
         return std::unexpected(m_connection.error(s, "did not answer"));
     }
@@ -168,7 +178,7 @@ Expected<WriteOutcome> Bucket::write(const std::string& key,
     }
     jsPubOptions options;
     jsPubOptions_Init(&options);
-    options.MaxWait = m_connection.timeout_ms();
+    options.MaxWait = m_connection.attempt_ms();
     options.ExpectLastSubjectSeq = expected;
     options.ExpectNoMessage = expected == 0;
     jsPubAck* ack = nullptr;
@@ -204,7 +214,8 @@ Expected<WriteOutcome> Bucket::read_back(const std::string& key,
                                          const std::optional<std::string>& value,
                                          std::string_view txn, std::uint64_t& revision) {
     kvEntry* entry = nullptr;
-    const natsStatus s = kvStore_Get(&entry, m_kv, key.c_str());
+    const natsStatus s =
+        retrying(m_connection.timeout_ms(), [&] { return kvStore_Get(&entry, m_kv, key.c_str()); });
     if (s == NATS_NOT_FOUND) {
         return value ? WriteOutcome::lost_race : WriteOutcome::done;  // a delete either way
     }

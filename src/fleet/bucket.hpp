@@ -53,8 +53,9 @@ class Bucket {
     Bucket(Connection& connection, std::string name, kvStore* kv)
         : m_connection(connection), m_name(std::move(name)), m_kv(kv) {}
     Expected<void> load();
-    // One watcher's initial values: the first within first_wait_ms, all by `deadline`.
-    natsStatus load_once(std::int64_t first_wait_ms, std::int64_t deadline);
+    // One watcher's values up to revision `last`: the first within first_wait_ms, all by
+    // `deadline`.
+    natsStatus load_once(std::uint64_t last, std::int64_t first_wait_ms, std::int64_t deadline);
     void apply(kvEntry* entry);
     Expected<std::uint64_t> last_sequence();
     Expected<WriteOutcome> read_back(const std::string& key,

@@ -184,7 +184,7 @@ Expected<std::unique_ptr<Connection>> Connection::open(const FleetOptions& optio
     }
     jsOptions js_options;
     jsOptions_Init(&js_options);
-    js_options.Wait = c->m_timeout_ms;
+    js_options.Wait = c->attempt_ms();
     s = natsConnection_JetStream(&c->m_js, c->m_connection, &js_options);
     if (s != NATS_OK) {
         return std::unexpected(c->error(s, "has no JetStream"));

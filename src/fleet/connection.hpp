@@ -1,6 +1,8 @@
 // A connection to a NATS server (or cluster) with JetStream, and the errors it speaks in.
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,6 +34,11 @@ class Connection {
     // The redacted URL with the bucket, for every message.
     [[nodiscard]] const std::string& label() const { return m_label; }
     [[nodiscard]] std::int64_t timeout_ms() const { return m_timeout_ms; }
+    // One request's wait: short, so a request lost to a cluster electing a new leader is
+    // asked again while the timeout lasts (see retrying).
+    [[nodiscard]] std::int64_t attempt_ms() const {
+        return std::min<std::int64_t>(m_timeout_ms, 1500);
+    }
 
     // An Error for a failed libnats call: the code for `status`, "LABEL: WHAT: CAUSE" with
     // every credential removed from the cause.
@@ -50,6 +57,18 @@ class Connection {
     std::int64_t m_timeout_ms = 5000;
     std::unique_ptr<AsyncErrors> m_async = std::make_unique<AsyncErrors>();
 };
+
+// Calls `request` until it returns anything but a timeout or `timeout_ms` has passed.
+template <typename Request>
+natsStatus retrying(std::int64_t timeout_ms, Request&& request) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    natsStatus s = request();
+    while ((s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS) && Clock::now() < deadline) {
+        s = request();
+    }
+    return s;
+}
 
 // The same message shape for errors found before a connection exists.
 Error store_error(ErrorCode code, std::string_view label, std::string_view what,

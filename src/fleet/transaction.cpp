@@ -148,6 +148,9 @@ Expected<void> run_transaction(Bucket& bucket, const RegistryChange& change,
         if (!before) {
             return std::unexpected(before.error());
         }
+        if (!m->has_config) {
+            before->erase(std::string(k_config_key));  // so even an empty registry is written
+        }
         PortAllocator allocator(std::move(base));
         allocator.prune_expired(
             std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
