@@ -4,6 +4,7 @@
 
 #include <harmony_ports.h>
 
+#include <memory>
 #include <mutex>
 #include <new>
 #include <optional>
@@ -29,7 +30,8 @@ struct hp_allocator {
 
 struct hp_registry {
     std::mutex mutex;
-    harmony::network::FileRegistryStore store;
+    std::unique_ptr<harmony::network::RegistryStore> store;  // the file or the fleet store
+    std::string label;                                       // the store's, kept for C
 };
 
 struct hp_allocations {

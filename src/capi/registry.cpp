@@ -2,6 +2,8 @@
 // (the CLI's discovery, trust, lock and atomic write).
 #include <fmt/format.h>
 
+#include <harmony/network/fleet_store.hpp>
+
 #include "capi/handles.hpp"
 
 using harmony::capi::Expected;
@@ -13,8 +15,10 @@ namespace network = harmony::network;
 
 namespace {
 
-// Opens the store for `options` with the lock timeout the environment names (as the CLI).
-Expected<void> open_registry(network::StoreOptions options, hp_registry** out) {
+// Opens the store for `options` with the lock timeout the environment names (as the CLI):
+// the named file, or (`discover`) the store the environment or harmony.toml names, else the
+// file found by walking up.
+Expected<void> open_registry(network::StoreOptions options, bool discover, hp_registry** out) {
     if (auto ok = require(out, "result pointer"); !ok) {
         return ok;
     }
@@ -23,17 +27,27 @@ Expected<void> open_registry(network::StoreOptions options, hp_registry** out) {
         return std::unexpected(timeout.error());
     }
     options.lock.timeout = timeout->value_or(network::k_default_lock_timeout);
-    auto store = network::FileRegistryStore::open(options);
+    Expected<std::unique_ptr<network::RegistryStore>> store =
+        discover ? network::open_registry_store(options, network::FleetOptions{})
+                 : Expected<std::unique_ptr<network::RegistryStore>>(nullptr);
+    if (!discover) {
+        auto file = network::FileRegistryStore::open(options);
+        if (!file) {
+            return std::unexpected(file.error());
+        }
+        store = std::make_unique<network::FileRegistryStore>(std::move(*file));
+    }
     if (!store) {
         return std::unexpected(store.error());
     }
-    *out = new hp_registry{{}, std::move(*store)};
+    std::string label = (*store)->label();
+    *out = new hp_registry{{}, std::move(*store), std::move(label)};
     return {};
 }
 
 // The registry as it is on disk now, validated, in canonical order.
 Expected<network::Registry> read_canonical(hp_registry& registry) {
-    auto read = registry.store.read();
+    auto read = registry.store->read();
     if (!read) {
         return std::unexpected(read.error());
     }
@@ -48,8 +62,7 @@ extern "C" {
 hp_status hp_registry_discover(const char* folder, size_t folder_size, hp_registry** out,
                                hp_error** error) {
     return guarded(error, [&]() -> Expected<void> {
-        network::StoreOptions options;
-        options.registry = network::registry_path_from_environment();
+        network::StoreOptions options;  // the library weighs HARMONY_PORTS_{STORE,REGISTRY}
         if (folder != nullptr) {
             auto path = text_arg(folder, folder_size, "folder", TextRule::bytes);
             if (!path) {
@@ -57,7 +70,7 @@ hp_status hp_registry_discover(const char* folder, size_t folder_size, hp_regist
             }
             options.start = std::string(*path);
         }
-        return open_registry(std::move(options), out);
+        return open_registry(std::move(options), true, out);
     });
 }
 
@@ -74,7 +87,7 @@ hp_status hp_registry_open(const char* path, size_t path_size, hp_registry** out
         }
         network::StoreOptions options;
         options.registry = std::string(*named);
-        return open_registry(std::move(options), out);
+        return open_registry(std::move(options), false, out);
     });
 }
 
@@ -84,7 +97,7 @@ void hp_registry_free(hp_registry* registry) {
 
 const char* hp_registry_label(const hp_registry* registry) {
     // The location lives as long as the store, so its text outlives this call.
-    return registry == nullptr ? "" : registry->store.location().label.c_str();
+    return registry == nullptr ? "" : registry->label.c_str();
 }
 
 hp_status hp_registry_set_lock_timeout(hp_registry* registry, uint32_t milliseconds,
@@ -103,7 +116,10 @@ hp_status hp_registry_set_lock_timeout(hp_registry* registry, uint32_t milliseco
         network::LockOptions lock;
         lock.timeout = std::chrono::milliseconds(milliseconds);
         const std::scoped_lock guard(registry->mutex);
-        registry->store.set_lock_options(std::move(lock));
+        // A fleet store waits as its connection's timeout says; only files have locks.
+        if (auto* file = dynamic_cast<network::FileRegistryStore*>(registry->store.get())) {
+            file->set_lock_options(std::move(lock));
+        }
         return {};
     });
 }
@@ -118,7 +134,7 @@ hp_status hp_registry_allocate(hp_registry* registry, const char* name, size_t n
             return std::unexpected(call.error());
         }
         const std::scoped_lock guard(registry->mutex);
-        auto placed = registry->store.update([&](network::PortAllocator& ports) {
+        auto placed = registry->store->update([&](network::PortAllocator& ports) {
             // Under the registry lock, so the host's picture is as fresh as the registry.
             if (auto ok = add_probe(call->request, ports.range()); !ok) {
                 return network::Expected<network::PortRange>(std::unexpected(ok.error()));
@@ -142,7 +158,7 @@ hp_status hp_registry_release(hp_registry* registry, const char* name, size_t na
             return std::unexpected(call.error());
         }
         const std::scoped_lock guard(registry->mutex);
-        auto released = registry->store.update([&](network::PortAllocator& ports) {
+        auto released = registry->store->update([&](network::PortAllocator& ports) {
             return ports.release(call->name, call->options);
         });
         if (!released) {
@@ -200,7 +216,7 @@ hp_status hp_registry_check(hp_registry* registry, unsigned flags, hp_findings**
             return std::unexpected(options.error());
         }
         const std::scoped_lock guard(registry->mutex);
-        auto checked = network::check_store(registry->store, *options);
+        auto checked = network::check_store(*registry->store, *options);
         if (!checked) {
             return std::unexpected(checked.error());
         }
@@ -217,12 +233,12 @@ hp_status hp_registry_export(hp_registry* registry, const char* format, size_t f
             return ok;
         }
         const std::scoped_lock guard(registry->mutex);
-        auto read = registry->store.read();
+        auto read = registry->store->read();
         if (!read) {
             return std::unexpected(read.error());
         }
-        auto text = harmony::capi::export_text(*read, format, format_size, options,
-                                               registry->store.location().label);
+        auto text =
+            harmony::capi::export_text(*read, format, format_size, options, registry->label);
         if (!text) {
             return std::unexpected(text.error());
         }

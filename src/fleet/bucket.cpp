@@ -83,18 +83,18 @@ natsStatus Bucket::load_once(std::uint64_t last, std::int64_t first_wait_ms,
     options.Timeout = m_connection.attempt_ms();
     natsStatus s = kvStore_WatchAll(&m_watcher, m_kv, &options);
     bool first = true;
-    // Done at the end-of-initial-values marker, or once `last` has arrived: while others keep
-    // writing, the marker may come late.
-    while (s == NATS_OK && (last == 0 || m_delivered < last)) {
+    // Done once revision `last` (the stream leader's) has arrived. Not at the end-of-initial-
+    // values marker alone: a consumer placed on a replica still catching up after a restart
+    // marks the end of what that replica has, an older registry.
+    while (s == NATS_OK && m_delivered < last) {
         kvEntry* entry = nullptr;
         const std::int64_t left = std::max<std::int64_t>(1, deadline - now_ms());
         s = kvWatcher_Next(&entry, m_watcher, first ? std::min(first_wait_ms, left) : left);
         first = false;
-        if (s != NATS_OK || entry == nullptr) {
-            break;  // nullptr: every value that existed at the start has been delivered
+        if (s == NATS_OK && entry != nullptr) {
+            apply(entry);
+            kvEntry_Destroy(entry);
         }
-        apply(entry);
-        kvEntry_Destroy(entry);
     }
     if (s != NATS_OK) {
         kvWatcher_Destroy(m_watcher);

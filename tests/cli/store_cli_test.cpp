@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <harmony_ports.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/store_support.hpp"
@@ -248,3 +250,37 @@ TEST_F(StoreCli, WatchStreamsChangesAsJsonUntilInterrupted) {
         EXPECT_TRUE(kinds.contains("allocated") && kinds.contains("released")) << r.out;
     }
 }
+
+namespace {
+
+// The C ABI (and so the Rust crate) reaches the store the environment names: a port it
+// allocates is the one the CLI then lists, and its label is the redacted URL.
+TEST_F(StoreCli, TheCAbiDiscoversTheStoreTheEnvironmentNames) {
+    init_store();
+    const std::string url = server->url();
+    ::setenv("HARMONY_PORTS_STORE", url.c_str(), 1);
+    hp_registry* registry = nullptr;
+    hp_error* error = nullptr;
+    const hp_status opened = hp_registry_discover(nullptr, 0, &registry, &error);
+    ::unsetenv("HARMONY_PORTS_STORE");
+    ASSERT_EQ(opened, HP_OK) << (error != nullptr ? hp_error_message(error) : "");
+    EXPECT_EQ(std::string(hp_registry_label(registry)), url + "/harmony-ports");
+    hp_allocate_options options = HP_ALLOCATE_OPTIONS_INIT;
+    hp_port_range placed{};
+    ASSERT_EQ(hp_registry_allocate(registry, "from-c", 6, &options, &placed, &error), HP_OK);
+    hp_registry_free(registry);
+    EXPECT_EQ(listed_ports(store, work.path()).at("from-c"), placed.first);
+}
+
+// harmony.toml's [harmony.network.store] url is the store every command in that tree uses.
+TEST_F(StoreCli, HarmonyTomlNamesTheStoreForItsFolderAndBelow) {
+    init_store();
+    write_text(work.path() / "harmony.toml",
+               "[harmony.network.store]\nurl = \"" + server->url() + "\"\n");
+    fs::create_directories(work.path() / "below");
+    auto placed = harmony_ports({"allocate", "via-toml"}, work.path() / "below");
+    ASSERT_EQ(placed.exit_code, 0) << placed.err;
+    EXPECT_EQ(std::to_string(listed_ports(store, work.path()).at("via-toml")) + "\n", placed.out);
+}
+
+}  // namespace
