@@ -50,10 +50,10 @@ using harmony::network::PortAllocator;
 using harmony::network::PortRange;
 using harmony::network::StoreInitOptions;
 
-constexpr int k_total = 800;                          // allocations (creates) per measurement
-constexpr PortRange k_range{25000, 25999};            // the registry's range: 1,000 ports
-constexpr std::chrono::seconds k_start_timeout{10};   // for nats-server to accept connections
-constexpr std::size_t k_seeded = 2;                   // ADR-014 default: ceph-rgw, internal-https
+constexpr int k_total = 800;                         // allocations (creates) per measurement
+constexpr PortRange k_range{25000, 25999};           // the registry's range: 1,000 ports
+constexpr std::chrono::seconds k_start_timeout{10};  // for nats-server to accept connections
+constexpr std::size_t k_seeded = 2;                  // ADR-014 default: ceph-rgw, internal-https
 
 // ---------------------------------------------------------------------------------------------
 // The nats-server this process runs.
