@@ -307,10 +307,11 @@ typedef struct hp_registry hp_registry;
 /* The registry found as the CLI finds it: the fleet store HARMONY_PORTS_STORE names (a NATS
  * JetStream KV bucket; a token from HARMONY_PORTS_STORE_TOKEN), else the file
  * HARMONY_PORTS_REGISTRY names, else the nearest harmony.toml's [harmony.network.store] url or
- * registry file at or above `folder` (NULL: the working folder). Only files owned by the caller or root are trusted. Without a file, reads see the
- * embedded ADR-014 default and changes fail with HP_NOT_FOUND. Both this and hp_registry_open
- * take the lock timeout from HARMONY_PORTS_LOCK_TIMEOUT (seconds) when it is set; a value
- * that is not a whole number of seconds is HP_INVALID_ARGUMENT. */
+ * registry file at or above `folder` (NULL: the working folder). Only files owned by the caller or
+ * root are trusted. Without a file, reads see the embedded ADR-014 default and changes fail with
+ * HP_NOT_FOUND. Both this and hp_registry_open take the lock timeout from
+ * HARMONY_PORTS_LOCK_TIMEOUT (seconds) when it is set; a value that is not a whole number of
+ * seconds is HP_INVALID_ARGUMENT. */
 /* Thread-safety: safe from any thread. */
 hp_status hp_registry_discover(const char* folder, size_t folder_size, hp_registry** out,
                                hp_error** error);
