@@ -70,6 +70,7 @@ void Bucket::apply(kvEntry* entry) {
     }
     const kvOperation op = kvEntry_Operation(entry);
     slot.revision = revision;
+    slot.decoded.reset();
     slot.deleted = op == kvOp_Delete || op == kvOp_Purge;
     slot.created_ns = kvEntry_Created(entry);
     slot.value.assign(static_cast<const char*>(kvEntry_Value(entry)),

@@ -147,14 +147,6 @@ Expected<Allocation> decode_record(const Value& v, std::string_view service) {
     return Allocation{*name, *ports, *protocols, *pool, *owner, *notes, *process, {}};
 }
 
-// A claim: a port/protocol given to a service (held set) or in quarantine (released).
-struct Claim {
-    Protocols protocol = Protocols::tcp;
-    Port port = 0;
-    std::optional<Allocation> holder;  // service and ports only
-    std::optional<Released> quarantine;
-};
-
 std::optional<std::pair<Protocols, Port>> claim_of_key(std::string_view key) {
     for (auto [prefix, protocol] : {std::pair{std::string_view("port.tcp."), Protocols::tcp},
                                     std::pair{std::string_view("port.udp."), Protocols::udp}}) {
@@ -193,46 +185,76 @@ Expected<Claim> decode_claim(const Value& v, Protocols protocol, Port port) {
     return claim;
 }
 
-// Every claim by key, decoded; the config and records into `out`.
-Expected<std::map<std::string, Claim, std::less<>>> decode_keys(
-    const RawMap& raw, std::string_view label, Materialized& out,
-    std::map<std::string, std::pair<Allocation, const RawEntry*>, std::less<>>& records) {
-    std::map<std::string, Claim, std::less<>> claims;
+// `entry` read (once: kept in the entry until its value changes).
+Expected<const Decoded*> decoded(std::string_view key, const RawEntry& entry,
+                                 std::string_view label) {
+    if (entry.decoded) {
+        return entry.decoded.get();
+    }
+    const Value v(label, key, entry.value);
+    if (!v.ok()) {
+        return v.bad("the value is not a JSON object");
+    }
+    auto d = std::make_shared<Decoded>();
+    if (key == k_config_key) {
+        d->kind = Decoded::Kind::config;
+        HP_TRY(ok, decode_config(v, d->config));
+    } else if (key.starts_with("name.")) {
+        d->kind = Decoded::Kind::record;
+        HP_TRY(record, decode_record(v, key.substr(5)));
+        d->record = std::move(*record);
+    } else if (auto where = claim_of_key(key)) {
+        d->kind = Decoded::Kind::claim;
+        HP_TRY(claim, decode_claim(v, where->first, where->second));
+        d->claim = std::move(*claim);
+    } else {
+        return v.bad("the key is not one this store writes");
+    }
+    entry.decoded = std::move(d);
+    return entry.decoded.get();
+}
+
+using Claims = std::map<std::string_view, const Claim*, std::less<>>;
+using Records = std::map<std::string_view, std::pair<const Allocation*, const RawEntry*>>;
+
+// Every claim by key; the config into `out`, the records into `records`.
+Expected<Claims> decode_keys(const RawMap& raw, std::string_view label, Materialized& out,
+                             Records& records) {
+    Claims claims;
     for (const auto& [key, entry] : raw) {
         if (entry.deleted) {
             continue;
         }
-        const Value v(label, key, entry.value);
-        if (!v.ok()) {
-            return v.bad("the value is not a JSON object");
-        }
-        if (key == k_config_key) {
-            HP_TRY(ok, decode_config(v, out.registry));
-            out.has_config = true;
-        } else if (key.starts_with("name.")) {
-            HP_TRY(record, decode_record(v, std::string_view(key).substr(5)));
-            std::string name = record->name;  // before the record moves
-            records.emplace(std::move(name), std::pair{std::move(*record), &entry});
-        } else if (auto where = claim_of_key(key)) {
-            HP_TRY(claim, decode_claim(v, where->first, where->second));
-            claims.emplace(key, std::move(*claim));
-        } else {
-            return v.bad("the key is not one this store writes");
+        HP_TRY(d, decoded(key, entry, label));
+        switch ((*d)->kind) {
+            case Decoded::Kind::config:
+                out.registry.range = (*d)->config.range;
+                out.registry.schema_version = (*d)->config.schema_version;
+                out.registry.quarantine_days = (*d)->config.quarantine_days;
+                out.registry.pools = (*d)->config.pools;
+                out.has_config = true;
+                break;
+            case Decoded::Kind::record:
+                records.emplace((*d)->record.name, std::pair{&(*d)->record, &entry});
+                break;
+            case Decoded::Kind::claim:
+                claims.emplace(key, &(*d)->claim);
+                break;
         }
     }
     return claims;
 }
 
 // True when every claim `a` needs names it with the same ports.
-bool complete(const Allocation& a, const std::map<std::string, Claim, std::less<>>& claims) {
+bool complete(const Allocation& a, const Claims& claims) {
     bool all = true;
     for (Protocols p : {Protocols::tcp, Protocols::udp}) {
         for (std::uint32_t port = a.ports.first;
              shares_protocol(p, a.protocols) && all && port <= a.ports.last; ++port) {
             auto it = claims.find(claim_key(p, static_cast<Port>(port)));
-            all = it != claims.end() && it->second.holder && it->second.holder->name == a.name &&
-                  it->second.holder->ports.first == a.ports.first &&
-                  it->second.holder->ports.last == a.ports.last;
+            all = it != claims.end() && it->second->holder && it->second->holder->name == a.name &&
+                  it->second->holder->ports.first == a.ports.first &&
+                  it->second->holder->ports.last == a.ports.last;
         }
     }
     return all;
@@ -249,25 +271,27 @@ TimePoint never() {
 
 Expected<Materialized> materialize(const RawMap& raw, std::string_view label) {
     Materialized out;
-    std::map<std::string, std::pair<Allocation, const RawEntry*>, std::less<>> records;
+    Records records;
     auto claims = decode_keys(raw, label, out, records);
     if (!claims) {
         return std::unexpected(claims.error());
     }
     std::set<std::string, std::less<>> used;  // claim keys of complete allocations
     for (auto& [name, record] : records) {
-        if (complete(record.first, *claims)) {
-            out.registry.allocations.push_back(record.first);
-            for_each_claim_key(record.first.ports, record.first.protocols,
+        const Allocation& a = *record.first;
+        if (complete(a, *claims)) {
+            out.registry.allocations.push_back(a);
+            for_each_claim_key(a.ports, a.protocols,
                                [&](std::string key) { used.insert(std::move(key)); });
             continue;
         }
-        out.leftovers.push_back({Leftover::Kind::incomplete_record, name_key(name), name,
-                                 record.first.ports, record.first.protocols,
+        out.leftovers.push_back({Leftover::Kind::incomplete_record, name_key(name),
+                                 std::string(name), a.ports, a.protocols,
                                  record.second->created_ns});
     }
     std::set<std::tuple<std::string, Port, Port, int, std::int64_t>> quarantined;
-    for (const auto& [key, claim] : *claims) {
+    for (const auto& [key, found] : *claims) {
+        const Claim& claim = *found;
         if (claim.quarantine) {
             const Released& r = *claim.quarantine;
             if (quarantined
@@ -286,8 +310,8 @@ Expected<Materialized> materialize(const RawMap& raw, std::string_view label) {
                          TimePoint{std::chrono::seconds{entry.created_ns / 1'000'000'000}},
                          never(),
                          {}});
-            out.leftovers.push_back({Leftover::Kind::orphan_claim, key, claim.holder->name, one,
-                                     claim.protocol, entry.created_ns});
+            out.leftovers.push_back({Leftover::Kind::orphan_claim, std::string(key),
+                                     claim.holder->name, one, claim.protocol, entry.created_ns});
         }
     }
     canonicalize(out.registry);

@@ -1,6 +1,7 @@
 // Encoding the registry into bucket keys and reading it back.
 #include "fleet/layout.hpp"
 
+#include <algorithm>
 #include <set>
 #include <tuple>
 
@@ -92,6 +93,98 @@ Expected<Encoded> encode(const Registry& registry) {
             fmt::format("two entries hold {}: one port and protocol has one holder", clash));
     }
     return keys;
+}
+
+namespace {
+
+bool same(const Allocation& a, const Allocation& b) {
+    return a.name == b.name && a.ports.first == b.ports.first && a.ports.last == b.ports.last &&
+           a.protocols == b.protocols && a.pool == b.pool && a.owner == b.owner &&
+           a.notes == b.notes && a.process == b.process;
+}
+
+bool same(const Released& a, const Released& b) {
+    return a.name == b.name && a.ports.first == b.ports.first && a.ports.last == b.ports.last &&
+           a.protocols == b.protocols && a.released_at == b.released_at && a.until == b.until;
+}
+
+template <typename Entry>
+bool holds(const std::vector<Entry>& entries, const Entry& entry) {
+    return std::any_of(entries.begin(), entries.end(),
+                       [&](const Entry& e) { return same(e, entry); });
+}
+
+void drop_allocation(const Allocation& a, KeyChanges& out) {
+    out[name_key(a.name)] = std::nullopt;
+    for_each_claim_key(a.ports, a.protocols, [&](std::string key) { out[key] = std::nullopt; });
+}
+
+void put_allocation(const Allocation& a, KeyChanges& out) {
+    out[name_key(a.name)] = dump(record_value(a));
+    const std::string claim = dump(claim_value(a));
+    for_each_claim_key(a.ports, a.protocols, [&](std::string key) { out[key] = claim; });
+}
+
+}  // namespace
+
+Expected<KeyChanges> changed_keys(const Registry& before, const Registry& after,
+                                  bool config_missing) {
+    KeyChanges out;
+    std::map<std::string_view, const Allocation*> was;
+    for (const auto& a : before.allocations) {
+        was.emplace(a.name, &a);
+    }
+    std::map<std::string_view, const Allocation*> is;
+    for (const auto& a : after.allocations) {
+        is.emplace(a.name, &a);
+    }
+    // What goes first, then what comes: a key both lose and gain ends with its new value.
+    for (const auto& a : before.allocations) {
+        auto now = is.find(a.name);
+        if (now == is.end() || !same(*now->second, a)) {
+            drop_allocation(a, out);
+        }
+    }
+    for (const auto& r : before.released) {
+        if (!holds(after.released, r)) {
+            for_each_claim_key(r.ports, r.protocols,
+                               [&](std::string key) { out[key] = std::nullopt; });
+        }
+    }
+    for (const auto& a : after.allocations) {
+        auto then = was.find(a.name);
+        if (then == was.end() || !same(*then->second, a)) {
+            put_allocation(a, out);
+        }
+    }
+    for (const auto& r : after.released) {
+        if (!holds(before.released, r)) {
+            const std::string held = dump(quarantine_value(r));
+            for_each_claim_key(r.ports, r.protocols, [&](std::string key) { out[key] = held; });
+        }
+    }
+    const std::string config = dump(config_value(after));
+    if (config_missing || config != dump(config_value(before))) {
+        out[std::string(k_config_key)] = config;
+    }
+    return out;
+}
+
+Encoded encode_released(const std::vector<Released>& released) {
+    Encoded keys;
+    for (const auto& r : released) {
+        const std::string held = dump(quarantine_value(r));
+        for_each_claim_key(r.ports, r.protocols, [&](std::string key) { keys[key] = held; });
+    }
+    return keys;
+}
+
+std::string canonical_of(std::string_view stored) {
+    const auto token = stored.rfind(",\"txn\":\"");
+    if (token == std::string_view::npos || !stored.ends_with("\"}")) {
+        return std::string(stored);
+    }
+    return std::string(stored.substr(0, token)) + "}";
 }
 
 std::string with_txn(std::string_view value, std::string_view txn) {

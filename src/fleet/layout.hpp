@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,12 +19,31 @@
 
 namespace harmony::network::fleet {
 
+// A claim: a port/protocol given to a service (holder) or held in quarantine.
+struct Claim {
+    Protocols protocol = Protocols::tcp;
+    Port port = 0;
+    std::optional<Allocation> holder;  // service and ports only
+    std::optional<Released> quarantine;
+};
+
+// A key's value read: the config's part of the registry, a record, or a claim.
+struct Decoded {
+    enum class Kind { config, record, claim };
+    Kind kind = Kind::config;
+    Registry config;  // range, schema, quarantine days, pools
+    Allocation record;
+    Claim claim;
+};
+
 // One key as the store holds it now (a deleted key keeps its delete marker's revision).
 struct RawEntry {
     std::string value;
     std::uint64_t revision = 0;
     bool deleted = false;
     std::int64_t created_ns = 0;  // server time of the write
+    // The value read, kept until the value changes: a transaction reads only what changed.
+    mutable std::shared_ptr<const Decoded> decoded{};
 };
 using RawMap = std::map<std::string, RawEntry, std::less<>>;
 
@@ -45,6 +66,18 @@ void for_each_claim_key(PortRange ports, Protocols protocols, Each&& each) {
 // entries need one claim key.
 using Encoded = std::map<std::string, std::string, std::less<>>;
 Expected<Encoded> encode(const Registry& registry);
+
+// The keys whose value differs between two registries: key -> new value, nullopt when the
+// key goes. O(changed entries) encodings; `config_missing` writes the config even when equal.
+using KeyChanges = std::map<std::string, std::optional<std::string>, std::less<>>;
+Expected<KeyChanges> changed_keys(const Registry& before, const Registry& after,
+                                  bool config_missing);
+
+// The keys of quarantine entries (`held` claims are encoded as quarantine).
+Encoded encode_released(const std::vector<Released>& released);
+
+// A stored value without the writer's token: what encode() wrote.
+std::string canonical_of(std::string_view stored);
 
 // `value` carrying the writer's token; the token a value carries ("" when none).
 std::string with_txn(std::string_view value, std::string_view txn);

@@ -45,23 +45,38 @@ Phase phase_of(std::string_view key, const std::string* before, const std::strin
     return Phase::config;
 }
 
-std::vector<PlannedWrite> plan(const Encoded& before, const Encoded& after) {
-    std::vector<PlannedWrite> writes;
-    auto add = [&](const std::string& key, const std::string* b, const std::string* a) {
-        if (a != nullptr && b != nullptr && *a == *b) {
-            return;
+// What a key holds before the change, as encode() would write it: ports held by unfinished
+// transactions as their quarantine stand-ins, every other key as stored (without its token).
+class BeforeValues {
+  public:
+    BeforeValues(const RawMap& raw, const std::vector<Released>& held)
+        : m_raw(raw), m_held(encode_released(held)) {}
+
+    [[nodiscard]] std::optional<std::string> operator()(const std::string& key) const {
+        if (auto held = m_held.find(key); held != m_held.end()) {
+            return held->second;
         }
-        writes.push_back({key, a != nullptr ? std::optional<std::string>(*a) : std::nullopt,
-                          phase_of(key, b, a)});
-    };
-    for (const auto& [key, value] : after) {
-        auto b = before.find(key);
-        add(key, b == before.end() ? nullptr : &b->second, &value);
+        auto raw = m_raw.find(key);
+        if (raw == m_raw.end() || raw->second.deleted) {
+            return std::nullopt;
+        }
+        return canonical_of(raw->second.value);
     }
-    for (const auto& [key, value] : before) {
-        if (!after.contains(key)) {
-            add(key, &value, nullptr);
+
+  private:
+    const RawMap& m_raw;
+    Encoded m_held;
+};
+
+std::vector<PlannedWrite> plan(const KeyChanges& changes, const BeforeValues& before) {
+    std::vector<PlannedWrite> writes;
+    for (const auto& [key, value] : changes) {
+        const auto was = before(key);
+        if (was == value) {
+            continue;
         }
+        writes.push_back(
+            {key, value, phase_of(key, was ? &*was : nullptr, value ? &*value : nullptr)});
     }
     std::stable_sort(writes.begin(), writes.end(),
                      [](const auto& a, const auto& b) { return a.phase < b.phase; });
@@ -144,14 +159,7 @@ Expected<void> run_transaction(Bucket& bucket, const RegistryChange& change,
         }
         Registry base = m->registry;
         base.released.insert(base.released.end(), m->held.begin(), m->held.end());
-        auto before = encode(base);
-        if (!before) {
-            return std::unexpected(before.error());
-        }
-        if (!m->has_config) {
-            before->erase(std::string(k_config_key));  // so even an empty registry is written
-        }
-        PortAllocator allocator(std::move(base));
+        PortAllocator allocator(base);
         allocator.prune_expired(
             std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
         const auto start = allocator.revision();
@@ -164,11 +172,12 @@ Expected<void> run_transaction(Bucket& bucket, const RegistryChange& change,
             return {};  // nothing changed (a replacing change makes a new allocator: compared
                         // below)
         }
-        auto after = encode(allocator.registry());
-        if (!after) {
-            return std::unexpected(after.error());
+        // Only the entries the change touched are encoded: the cost follows the change.
+        auto changes = changed_keys(base, allocator.registry(), !m->has_config);
+        if (!changes) {
+            return std::unexpected(changes.error());
         }
-        const auto writes = plan(*before, *after);
+        const auto writes = plan(*changes, BeforeValues(bucket.keys(), m->held));
         if (writes.empty()) {
             return {};
         }

@@ -26,6 +26,19 @@ std::unexpected<Error> bad_url(std::string_view text, std::size_t column, std::s
                             util::printable_text(redact_store_url(text), 200), column + 1, what));
 }
 
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
 // %XX escapes in the user and password fields, so any password can be written in a URL.
 std::optional<std::string> percent_decoded(std::string_view text) {
     std::string out;
@@ -37,13 +50,12 @@ std::optional<std::string> percent_decoded(std::string_view text) {
         if (i + 2 >= text.size()) {
             return std::nullopt;
         }
-        const std::string hex(text.substr(i + 1, 2));
-        char* end = nullptr;
-        const long value = std::strtol(hex.c_str(), &end, 16);
-        if (hex.size() != 2 || end != hex.c_str() + 2) {
+        const int high = hex_digit(text[i + 1]);
+        const int low = hex_digit(text[i + 2]);
+        if (high < 0 || low < 0) {
             return std::nullopt;
         }
-        out += static_cast<char>(value);
+        out += static_cast<char>(high * 16 + low);
         i += 2;
     }
     return out;
@@ -92,6 +104,16 @@ Expected<StoreServer> parse_server(std::string_view url, std::size_t at, std::st
 
 Expected<void> parse_user_info(std::string_view url, std::size_t at, std::string_view info,
                                StoreUrl& out) {
+    // Blanks and quotes end a URL in a message: written raw, they could let a password escape
+    // redaction, so they must be %XX escapes.
+    for (std::size_t i = 0; i < info.size(); ++i) {
+        const auto c = static_cast<unsigned char>(info[i]);
+        if (c <= ' ' || c == '"' || c == '\'' || c == 0x7f) {
+            return bad_url(url, at + i,
+                           "a blank, quote or control character in the user or password must "
+                           "be written as a %XX escape");
+        }
+    }
     const auto colon = info.find(':');
     auto user = percent_decoded(info.substr(0, colon));
     auto password = colon == std::string_view::npos ? std::optional<std::string>(std::string())
