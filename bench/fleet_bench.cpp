@@ -2,21 +2,20 @@
 // See docs/PERFORMANCE.md, "Issue 11", for how to run it and the numbers measured.
 //
 // The program starts its own nats-server (JetStream, loopback, a free port, a temporary store
-// folder) and stops it at exit. Every measurement is a fixed workload: 800 allocations (or raw
-// creates) split evenly across 1, 4 or 16 clients, each client a thread with its OWN
-// connection, into a fresh bucket. Only the phase where the clients work is timed (manual
-// wall-clock time: from releasing the clients until the last one is done); creating the bucket,
-// connecting the clients and checking the results afterwards are not. items_per_second =
-// allocations (creates) per second across all clients.
+// folder: the CLI tests' harness, tests/cli/nats_server.hpp) and stops it at exit. Every
+// measurement is a fixed workload: 800 allocations (or raw creates) split evenly across 1, 4 or 16
+// clients, each client a thread with its OWN connection, into a fresh bucket. Only the phase where
+// the clients work is timed (manual wall-clock time: from releasing the clients until the last one
+// is done); creating the bucket, connecting the clients and checking the results afterwards are
+// not. items_per_second = allocations (creates) per second across all clients.
 //
 //   bench/fleet_bench --benchmark_repetitions=5   # default: 3 repetitions, aggregates only
 //
-// Environment: NATS_SERVER (default /usr/sbin/nats-server, else /usr/bin/nats-server).
+// Environment: NATS_SERVER (default: nats-server in /usr/sbin, /usr/bin, /usr/local/bin, PATH).
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <cstdlib>
-#include <filesystem>
+#include <exception>
 #include <latch>
 #include <memory>
 #include <mutex>
@@ -25,12 +24,6 @@
 #include <thread>
 #include <vector>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <benchmark/benchmark.h>
@@ -41,6 +34,8 @@
 #include <harmony/network/fleet_store.hpp>
 #include <harmony/network/registry.hpp>
 
+#include "cli/nats_server.hpp"
+
 namespace {
 
 using harmony::network::AllocateOptions;
@@ -49,118 +44,11 @@ using harmony::network::FleetRegistryStore;
 using harmony::network::PortAllocator;
 using harmony::network::PortRange;
 using harmony::network::StoreInitOptions;
+using harmony::testing::NatsServer;
 
-constexpr int k_total = 800;                         // allocations (creates) per measurement
-constexpr PortRange k_range{25000, 25999};           // the registry's range: 1,000 ports
-constexpr std::chrono::seconds k_start_timeout{10};  // for nats-server to accept connections
-constexpr std::size_t k_seeded = 2;                  // ADR-014 default: ceph-rgw, internal-https
-
-// ---------------------------------------------------------------------------------------------
-// The nats-server this process runs.
-
-sockaddr_in loopback(int port) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<std::uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return a;
-}
-
-// A loopback port nothing holds now (bound to 0, read back, closed).
-int free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a = loopback(0);
-    socklen_t size = sizeof a;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &size);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
-
-bool accepts(int port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a = loopback(port);
-    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    ::close(fd);
-    return ok;
-}
-
-std::string nats_server_binary() {
-    if (const char* env = std::getenv("NATS_SERVER"); env != nullptr && *env != '\0') {
-        return env;
-    }
-    for (const char* candidate : {"/usr/sbin/nats-server", "/usr/bin/nats-server"}) {
-        if (::access(candidate, X_OK) == 0) {
-            return candidate;
-        }
-    }
-    return {};
-}
-
-class NatsServer {
-  public:
-    // Starts nats-server -js on a free loopback port with a temporary store folder and waits
-    // until it accepts TCP connections. running() is false when that failed (error() says why).
-    NatsServer() {
-        const std::string binary = nats_server_binary();
-        if (binary.empty()) {
-            m_error = "nats-server is not installed (set NATS_SERVER)";
-            return;
-        }
-        std::string pattern = (std::filesystem::temp_directory_path() / "fleet-bench.XXXXXX");
-        if (::mkdtemp(pattern.data()) == nullptr) {
-            m_error = "cannot create a temporary folder";
-            return;
-        }
-        m_dir = pattern;
-        m_port = free_port();
-        const std::string port = std::to_string(m_port);
-        const std::string store = (m_dir / "js").string();
-        const std::string log = (m_dir / "nats-server.log").string();
-        m_pid = ::fork();
-        if (m_pid == 0) {
-            ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the benchmark
-            ::execl(binary.c_str(), binary.c_str(), "-js", "-sd", store.c_str(), "-p", port.c_str(),
-                    "-a", "127.0.0.1", "-l", log.c_str(), static_cast<char*>(nullptr));
-            ::_exit(127);
-        }
-        const auto deadline = std::chrono::steady_clock::now() + k_start_timeout;
-        while (!accepts(m_port) && std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        if (!accepts(m_port)) {
-            m_error = fmt::format("{} did not accept connections on port {} (log: {})", binary,
-                                  m_port, log);
-            stop();
-        }
-    }
-    ~NatsServer() {
-        stop();
-        std::error_code ignored;
-        if (!m_dir.empty()) {
-            std::filesystem::remove_all(m_dir, ignored);
-        }
-    }
-    NatsServer(const NatsServer&) = delete;
-    NatsServer& operator=(const NatsServer&) = delete;
-
-    [[nodiscard]] bool running() const { return m_pid > 0; }
-    [[nodiscard]] const std::string& error() const { return m_error; }
-    [[nodiscard]] std::string url() const { return fmt::format("nats://127.0.0.1:{}", m_port); }
-
-  private:
-    void stop() {
-        if (m_pid > 0) {
-            ::kill(m_pid, SIGTERM);
-            ::waitpid(m_pid, nullptr, 0);
-            m_pid = -1;
-        }
-    }
-    std::filesystem::path m_dir;
-    std::string m_error;
-    int m_port = 0;
-    pid_t m_pid = -1;
-};
+constexpr int k_total = 800;                // allocations (creates) per measurement
+constexpr PortRange k_range{25000, 25999};  // the registry's range: 1,000 ports
+constexpr std::size_t k_seeded = 2;         // ADR-014 default: ceph-rgw, internal-https
 
 NatsServer* g_server = nullptr;
 
@@ -457,16 +345,23 @@ int main(int argc, char** argv) {
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
         return 1;
     }
-    NatsServer server;
-    if (!server.running()) {
-        fmt::print(stderr, "fleet_bench: {}\n", server.error());
+    if (!harmony::testing::find_nats_server()) {
+        fmt::print(stderr, "fleet_bench: nats-server is not installed (set NATS_SERVER)\n");
         return 2;
     }
-    g_server = &server;
-    benchmark::AddCustomContext("nats_server", server.url());
+    std::unique_ptr<NatsServer> server;
+    try {
+        server = std::make_unique<NatsServer>();
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "fleet_bench: {}\n", e.what());
+        return 2;
+    }
+    g_server = server.get();
+    benchmark::AddCustomContext("nats_server", server->url());
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     g_server = nullptr;
+    server.reset();
     nats_Close();
     return 0;
 }

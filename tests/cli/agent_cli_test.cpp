@@ -5,13 +5,14 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <thread>
 
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
-#include "cli/agent_nats_server.hpp"
+#include "cli/nats_server.hpp"
 #include "cli/netns.hpp"
 #include "cli/run_process.hpp"
 
@@ -26,9 +27,8 @@ class StoreAgentCli : public ::testing::Test {
         if (::geteuid() != 0) {
             GTEST_SKIP() << "needs root to create network namespaces (CI runs as root)";
         }
-        if (!m_nats.running()) {
-            GTEST_SKIP() << "nats-server is not installed (scripts/install-deps.sh)";
-        }
+        SKIP_WITHOUT_NATS_SERVER();
+        m_nats = std::make_unique<NatsServer>();
         for (auto args : {std::vector<std::string>{"store", "init"},
                           std::vector<std::string>{"allocate", "web", "--port", "25101",
                                                    "--process", "hp-web"}}) {
@@ -37,7 +37,7 @@ class StoreAgentCli : public ::testing::Test {
         }
     }
     ProcessResult run(const std::vector<std::string>& args) {
-        return harmony_ports(args, m_dir.path(), {{"HARMONY_PORTS_STORE", m_nats.url()}});
+        return harmony_ports(args, m_dir.path(), {{"HARMONY_PORTS_STORE", m_nats->url()}});
     }
     ProcessResult agent(const std::string& host, const Netns& ns,
                         std::vector<std::string> extra = {}) {
@@ -46,7 +46,7 @@ class StoreAgentCli : public ::testing::Test {
         return run(args);
     }
     TempDir m_dir;
-    MiniNatsServer m_nats;
+    std::unique_ptr<NatsServer> m_nats;
 };
 
 // "host code port" for every finding that names a host.
@@ -126,7 +126,7 @@ TEST_F(StoreAgentCli, LoopsEveryIntervalUntilSigterm) {
     auto r = run_process(
         {"/usr/bin/timeout", "--preserve-status", "-s", "TERM", "2.5", HARMONY_PORTS_BIN, "agent",
          "--host", "node-1", "--netns", one.name(), "--interval", "1"},
-        m_dir.path(), {{"HARMONY_PORTS_STORE", m_nats.url()}});
+        m_dir.path(), {{"HARMONY_PORTS_STORE", m_nats->url()}});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::size_t lines = 0;
     for (std::size_t at = 0; (at = r.out.find("published host node-1", at)) != std::string::npos;

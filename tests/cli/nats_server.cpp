@@ -137,6 +137,9 @@ std::string authorization_block(const NatsServerConfig& config) {
 }  // namespace
 
 std::optional<fs::path> find_nats_server() {
+    if (const char* env = std::getenv("NATS_SERVER"); env != nullptr && *env != '\0') {
+        return ::access(env, X_OK) == 0 ? std::optional<fs::path>(env) : std::nullopt;
+    }
     for (const char* dir : {"/usr/sbin", "/usr/bin", "/usr/local/bin"}) {
         fs::path p = fs::path(dir) / "nats-server";
         if (::access(p.c_str(), X_OK) == 0) {

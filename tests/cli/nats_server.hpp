@@ -15,7 +15,8 @@
 
 namespace harmony::testing {
 
-// The nats-server binary (/usr/sbin, /usr/bin, then PATH), or nullopt.
+// The nats-server binary ($NATS_SERVER when set, else /usr/sbin, /usr/bin, /usr/local/bin,
+// then PATH), or nullopt.
 std::optional<std::filesystem::path> find_nats_server();
 
 // In a TEST body: skip cleanly where nats-server is not installed.
