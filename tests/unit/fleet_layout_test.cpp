@@ -98,6 +98,20 @@ TEST(StoreUrl, BadInputsNameTheirColumn) {
     EXPECT_EQ(error_column("nats://" + std::string(5000, 'h')), 1);
 }
 
+// A blank or quote ends a URL where a message quotes it, so raw ones in the credentials could
+// escape redaction: they must be %XX escapes; and an escape is two hex digits, nothing else.
+TEST(StoreUrl, CredentialsTakeNoRawBlanksOrQuotesAndOnlyHexEscapes) {
+    EXPECT_EQ(error_column("nats://u:a\"b@h1"), 11);
+    EXPECT_EQ(error_column("nats://u:a b@h1"), 11);
+    EXPECT_EQ(error_column("nats://u:a'b@h1"), 11);
+    EXPECT_GT(error_column("nats://u:%+1@h1"), 0);
+    EXPECT_GT(error_column("nats://u:% f@h1"), 0);
+    auto escaped = parse_store_url("nats://u:a%22b%20c@h1");
+    ASSERT_TRUE(escaped) << escaped.error().message;
+    EXPECT_EQ(escaped->password, "a\"b c");
+    EXPECT_EQ(redact_store_url("nats://u:a%22b%20c@h1").find("a%22"), std::string::npos);
+}
+
 TEST(StoreUrl, ErrorsShowTheUrlRedacted) {
     auto url = parse_store_url("nats://admin:hunter2@h1:0");
     ASSERT_FALSE(url);
