@@ -116,13 +116,14 @@ bool holds(const std::vector<Entry>& entries, const Entry& entry) {
 
 void drop_allocation(const Allocation& a, KeyChanges& out) {
     out[name_key(a.name)] = std::nullopt;
-    for_each_claim_key(a.ports, a.protocols, [&](std::string key) { out[key] = std::nullopt; });
+    for_each_claim_key(a.ports, a.protocols,
+                       [&](const std::string& key) { out[key] = std::nullopt; });
 }
 
 void put_allocation(const Allocation& a, KeyChanges& out) {
     out[name_key(a.name)] = dump(record_value(a));
     const std::string claim = dump(claim_value(a));
-    for_each_claim_key(a.ports, a.protocols, [&](std::string key) { out[key] = claim; });
+    for_each_claim_key(a.ports, a.protocols, [&](const std::string& key) { out[key] = claim; });
 }
 
 }  // namespace
@@ -148,7 +149,7 @@ Expected<KeyChanges> changed_keys(const Registry& before, const Registry& after,
     for (const auto& r : before.released) {
         if (!holds(after.released, r)) {
             for_each_claim_key(r.ports, r.protocols,
-                               [&](std::string key) { out[key] = std::nullopt; });
+                               [&](const std::string& key) { out[key] = std::nullopt; });
         }
     }
     for (const auto& a : after.allocations) {
@@ -160,7 +161,8 @@ Expected<KeyChanges> changed_keys(const Registry& before, const Registry& after,
     for (const auto& r : after.released) {
         if (!holds(before.released, r)) {
             const std::string held = dump(quarantine_value(r));
-            for_each_claim_key(r.ports, r.protocols, [&](std::string key) { out[key] = held; });
+            for_each_claim_key(r.ports, r.protocols,
+                               [&](const std::string& key) { out[key] = held; });
         }
     }
     const std::string config = dump(config_value(after));
@@ -174,7 +176,7 @@ Encoded encode_released(const std::vector<Released>& released) {
     Encoded keys;
     for (const auto& r : released) {
         const std::string held = dump(quarantine_value(r));
-        for_each_claim_key(r.ports, r.protocols, [&](std::string key) { keys[key] = held; });
+        for_each_claim_key(r.ports, r.protocols, [&](const std::string& key) { keys[key] = held; });
     }
     return keys;
 }
