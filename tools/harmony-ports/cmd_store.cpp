@@ -67,9 +67,10 @@ std::function<int()> setup_store_init(CLI::App& app, const GlobalOptions& global
             return report(done.error());
         }
         print_out(
-            "{} bucket {}; loaded {} ({} pools, {} allocations)\n",
+            "{} bucket {}; {} {} ({} pools, {} allocations)\n",
             done->created_bucket ? "created" : "found",
             util::printable_text(redact_store_url(fleet->url), 200),
+            done->loaded ? "loaded" : "it already holds",
             o->from.empty() ? std::string("the ADR-014 default") : util::terminal_safe(o->from),
             done->registry.pools.size(), done->registry.allocations.size());
         return 0;
