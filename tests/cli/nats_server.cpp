@@ -372,15 +372,19 @@ NatsCluster::NatsCluster() {
     std::vector<int> p(ports.begin(), ports.end());
     std::vector<int> routes{p[3], p[4], p[5]};
     for (int i = 0; i < k_size; ++i) {
-        m_layout.push_back({"n" + std::to_string(i + 1), p[3 + i], p[6 + i], routes});
+        std::string name = "n";
+        name.append(std::to_string(i + 1));  // not "n" + ...: GCC 12 -O3 -Wrestrict
+        m_layout.push_back({std::move(name), p[3 + i], p[6 + i], routes});
     }
     for (int i = 0; i < k_size; ++i) {
         m_nodes.push_back(std::make_unique<NatsServer>(NatsServerConfig{}, m_layout[i], p[i],
                                                        m_dir.path() / m_layout[i].server_name));
     }
     if (!wait_for_meta_leader()) {
-        throw std::runtime_error("the cluster elected no JetStream meta leader; n1's log:\n" +
-                                 node(0).log());
+        // Appended piecewise: GCC 12 at -O3 warns (-Wrestrict) on "literal" + string.
+        std::string message = "the cluster elected no JetStream meta leader; n1's log:\n";
+        message.append(node(0).log());
+        throw std::runtime_error(message);
     }
 }
 
@@ -393,7 +397,9 @@ NatsCluster::~NatsCluster() {
 std::string NatsCluster::urls() const {
     std::string out = "nats://";
     for (std::size_t i = 0; i < m_nodes.size(); ++i) {
-        out += (i == 0 ? "" : ",") + std::string("127.0.0.1:") + std::to_string(m_nodes[i]->port());
+        out.append(i == 0 ? "" : ",")
+            .append("127.0.0.1:")
+            .append(std::to_string(m_nodes[i]->port()));
     }
     return out;
 }
