@@ -201,9 +201,8 @@ Expected<WriteOutcome> Bucket::write(const std::string& key,
     if (code == JSStreamWrongLastSequenceErr) {
         return WriteOutcome::lost_race;
     }
-    if (auto denied = m_connection.take_permission_violation()) {
-        return std::unexpected(store_error(ErrorCode::permission_denied, m_connection.label(),
-                                           "denied permission to write", *denied));
+    if (auto denied = m_connection.write_denial()) {
+        return std::unexpected(std::move(*denied));
     }
     if (s == NATS_TIMEOUT) {
         return read_back(key, value, txn, revision);
@@ -237,9 +236,8 @@ Expected<void> Bucket::put(const std::string& key, std::string_view value) {
     const natsStatus s =
         kvStore_Put(nullptr, m_kv, key.c_str(), value.data(), static_cast<int>(value.size()));
     if (s != NATS_OK) {
-        if (auto denied = m_connection.take_permission_violation()) {
-            return std::unexpected(store_error(ErrorCode::permission_denied, m_connection.label(),
-                                               "denied permission to write", *denied));
+        if (auto denied = m_connection.write_denial()) {
+            return std::unexpected(std::move(*denied));
         }
         return std::unexpected(m_connection.error(s, fmt::format("refused a write of {}", key)));
     }

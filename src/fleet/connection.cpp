@@ -90,7 +90,7 @@ Error Connection::error(natsStatus status, std::string_view what) const {
     return store_error(code_for(status), m_label, what, cause);
 }
 
-std::optional<std::string> Connection::take_permission_violation() const {
+std::optional<Error> Connection::write_denial() const {
     const std::lock_guard lock(m_async->mutex);
     if (m_async->status != NATS_NOT_PERMITTED &&
         m_async->last.find("Permissions Violation") == std::string::npos) {
@@ -99,7 +99,7 @@ std::optional<std::string> Connection::take_permission_violation() const {
     std::string text = std::move(m_async->last);
     m_async->last.clear();
     m_async->status = NATS_OK;
-    return text;
+    return store_error(ErrorCode::permission_denied, m_label, "denied permission to write", text);
 }
 
 namespace {

@@ -43,8 +43,9 @@ class Connection {
     // An Error for a failed libnats call: the code for `status`, "LABEL: WHAT: CAUSE" with
     // every credential removed from the cause.
     [[nodiscard]] Error error(natsStatus status, std::string_view what) const;
-    // A permissions violation the server reported since the last call (then cleared).
-    [[nodiscard]] std::optional<std::string> take_permission_violation() const;
+    // permission_denied for a write, when the server reported a permissions violation since
+    // the last call (then cleared): it answers a denied publish only that way.
+    [[nodiscard]] std::optional<Error> write_denial() const;
 
   private:
     Connection() = default;

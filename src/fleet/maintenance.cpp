@@ -30,20 +30,15 @@ Expected<void> finish_release(fleet::Bucket& bucket, const fleet::Leftover& reco
                               std::vector<RepairAction>& actions) {
     const auto now =
         std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    Registry quarantine;
-    quarantine.released.push_back(Released{record.service,
-                                           *record.ports,
-                                           record.protocols,
-                                           now,
-                                           now + std::chrono::days{quarantine_days},
-                                           {}});
-    auto held = fleet::encode(quarantine);
-    if (!held) {
-        return std::unexpected(held.error());
-    }
-    for (const auto& [key, value] : *held) {
+    const Released released{record.service,
+                            *record.ports,
+                            record.protocols,
+                            now,
+                            now + std::chrono::days{quarantine_days},
+                            {}};
+    for (const auto& [key, value] : fleet::encode_released({released})) {
         auto raw = bucket.keys().find(key);
-        if (key == fleet::k_config_key || raw == bucket.keys().end() || raw->second.deleted ||
+        if (raw == bucket.keys().end() || raw->second.deleted ||
             !raw->second.value.starts_with(fmt::format("{{\"service\":\"{}\"", record.service))) {
             continue;
         }
