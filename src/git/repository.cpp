@@ -134,4 +134,18 @@ Expected<void> git_config_set(const fs::path& toplevel, std::string_view key,
     return {};
 }
 
+Expected<bool> git_merge_file(const fs::path& ours, const fs::path& base, const fs::path& theirs,
+                              const std::array<std::string, 3>& labels) {
+    auto r = git(fs::current_path(), {"merge-file", "-L", labels[0], "-L", labels[1], "-L",
+                                      labels[2], "--", ours.string(), base.string(),
+                                      theirs.string()});
+    if (!r) {
+        return std::unexpected(r.error());
+    }
+    if (r->exit_status > 127) {
+        return std::unexpected(git_failed(*r, "merging " + printable_text(ours.string())));
+    }
+    return r->exit_status == 0;
+}
+
 }  // namespace harmony::network

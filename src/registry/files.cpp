@@ -5,6 +5,7 @@
 
 #include "registry/decode.hpp"
 #include "registry/doc_node.hpp"
+#include "util/printable.hpp"
 
 namespace harmony::network {
 namespace fs = std::filesystem;
@@ -66,8 +67,39 @@ RegistryPaths paths_for(const fs::path& registry) {
     return RegistryPaths{registry, registry.parent_path() / k_config_file};
 }
 
+namespace {
+
+// The first of git's conflict markers at the start of a line ("<<<<<<< ours", "=======",
+// ">>>>>>> theirs", diff3's "||||||| base"), and where it is.
+std::optional<std::pair<std::size_t, std::string_view>> conflict_marker(std::string_view text) {
+    for (std::size_t at = 0; at < text.size();) {
+        for (std::string_view marker : {"<<<<<<<", "|||||||", "=======", ">>>>>>>"}) {
+            std::string_view rest = text.substr(at);
+            if (rest.starts_with(marker) &&
+                (rest.size() == marker.size() || rest[marker.size()] == ' ' ||
+                 rest[marker.size()] == '\n' || rest[marker.size()] == '\r')) {
+                return std::pair{at, marker};
+            }
+        }
+        std::size_t end = text.find('\n', at);
+        at = end == std::string_view::npos ? text.size() : end + 1;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 Expected<LenientLoad> parse_registry_lenient(std::string_view text, RegistryFormat format,
                                              std::string_view file, PortRange range) {
+    if (auto marker = conflict_marker(text)) {
+        return fail(ErrorCode::parse_error,
+                    fmt::format("{}:{}:1: unresolved git merge conflict ('{}' marker): the "
+                                "registry was merged as lines of text, which can keep two "
+                                "services on one port or drop one",
+                                file, util::line_column(text, marker->first).line,
+                                marker->second),
+                    Hint{HintKind::merge_conflict, std::string(file)});
+    }
     auto doc = format == RegistryFormat::yaml ? detail::parse_yaml_document(text, file)
                                               : detail::parse_toml_document(text, file);
     if (!doc) {

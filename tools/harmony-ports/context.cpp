@@ -141,6 +141,25 @@ std::string or_dash(std::string_view text, std::size_t limit) {
     return text.empty() ? std::string("-") : util::printable_text(text, limit);
 }
 
+std::string shell_word(std::string_view text) {
+    std::string_view shown = text;
+    constexpr std::string_view k_plain =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.,/+:@=";
+    if (!shown.empty() && shown.find_first_not_of(k_plain) == std::string::npos) {
+        return std::string(shown);
+    }
+    std::string word = "'";
+    for (char c : shown) {
+        if (c == '\'') {
+            word += "'\\''";
+        } else {
+            word += c;
+        }
+    }
+    word += '\'';
+    return word;
+}
+
 bool use_color() {
     const char* no_color = std::getenv("NO_COLOR");
     return (no_color == nullptr || *no_color == '\0') && ::isatty(STDOUT_FILENO) == 1;

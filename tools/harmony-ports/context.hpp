@@ -64,6 +64,11 @@ int report(const Error& error);
 // A table cell: "-" for empty text, else the text made printable and cut to `limit` characters.
 std::string or_dash(std::string_view text, std::size_t limit = 80);
 
+// `text` as one shell word, for a command a message suggests or git runs: single-quoted
+// unless it holds only bytes no shell treats specially (print it through print_err or
+// printable_text, which escape control bytes).
+std::string shell_word(std::string_view text);
+
 // True when stdout is a terminal and NO_COLOR is unset.
 bool use_color();
 

@@ -28,6 +28,9 @@ const std::vector<Command>& command_table() {
         {"store", "set up, snapshot, import and repair a fleet store", setup_store},
         {"watch", "stream every change to a fleet store", setup_watch},
         {"agent", "publish this host's report to the fleet store, every interval", setup_agent},
+        {"merge-driver", "git's merge driver: merge three registry versions as data",
+         setup_merge_driver},
+        {"git", "set up this git repository to merge registries as data", setup_git},
     };
     return table;
 }

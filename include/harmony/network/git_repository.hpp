@@ -1,6 +1,7 @@
 // The git repository a registry lives in, reached by running the `git` program (found on PATH).
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -33,5 +34,13 @@ Expected<std::optional<std::string>> git_config_get(const std::filesystem::path&
 // Sets the repository-local configuration `key` to `value` (.git/config). Errors: io_error.
 Expected<void> git_config_set(const std::filesystem::path& toplevel, std::string_view key,
                               std::string_view value);
+
+// git's own line-based three-way merge of three files (`git merge-file`): `ours` is replaced
+// by the merge, with conflict markers labelled `labels` (ours, base, theirs) where the lines
+// clash. Returns true when it merged cleanly. Errors: io_error (git cannot be run or fails).
+Expected<bool> git_merge_file(const std::filesystem::path& ours,
+                              const std::filesystem::path& base,
+                              const std::filesystem::path& theirs,
+                              const std::array<std::string, 3>& labels);
 
 }  // namespace harmony::network

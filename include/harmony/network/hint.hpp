@@ -25,6 +25,8 @@ enum class HintKind {
     init_store,          // the store holds no registry yet: initialise it (subject: the store)
     repair_store,        // leftovers of interrupted transactions: repair the store (subject:
                          // the store)
+    merge_conflict,      // the file holds git conflict markers: merge it as data with the
+                         // registry's merge driver (subject: the file)
 };
 
 // A remedy for an Error or a Finding. `subject` is the data it is about (a path, a pool, a

@@ -152,6 +152,9 @@ pub enum HintKind {
     InitStore,
     /// Leftovers of interrupted transactions: repair the store.
     RepairStore,
+    /// The file holds git conflict markers: redo the merge with the registry's merge driver
+    /// (subject: the file).
+    MergeConflict,
     /// A hint this version of the crate does not know (a newer library).
     Unknown,
 }
@@ -174,6 +177,7 @@ impl HintKind {
             ffi::HP_HINT_REALLOCATE => HintKind::Reallocate,
             ffi::HP_HINT_INIT_STORE => HintKind::InitStore,
             ffi::HP_HINT_REPAIR_STORE => HintKind::RepairStore,
+            ffi::HP_HINT_MERGE_CONFLICT => HintKind::MergeConflict,
             _ => HintKind::Unknown,
         })
     }
@@ -194,6 +198,7 @@ impl HintKind {
             HintKind::Reallocate => "reallocate",
             HintKind::InitStore => "init-store",
             HintKind::RepairStore => "repair-store",
+            HintKind::MergeConflict => "merge-conflict",
             HintKind::Unknown => "unknown",
         }
     }
