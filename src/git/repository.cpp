@@ -51,7 +51,7 @@ Expected<fs::path> git_toplevel(const fs::path& folder) {
         return std::unexpected(r.error());
     }
     if (r->exit_status != 0) {
-        return fail(ErrorCode::not_found,
+        return fail(ErrorCode::invalid_argument,
                     printable_text(folder.string()) + " is not inside a git work tree");
     }
     std::string top = r->out.substr(0, r->out.find('\n'));

@@ -11,8 +11,8 @@
 
 namespace harmony::network {
 
-// The top folder of the git work tree that holds `folder`. Errors: not_found (not inside a
-// git work tree), io_error (git cannot be run or fails).
+// The top folder of the git work tree that holds `folder`. Errors: invalid_argument (not
+// inside a git work tree), io_error (git cannot be run or fails).
 Expected<std::filesystem::path> git_toplevel(const std::filesystem::path& folder);
 
 // `path` (inside the work tree at `toplevel`) as git names it: relative to the top, with '/'.

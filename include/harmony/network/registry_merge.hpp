@@ -90,7 +90,7 @@ struct GitSetupReport {
 // "harmony.network.ports.{toml,yaml,yml} merge=harmony-ports" to the top's .gitattributes
 // where missing and sets merge.harmony-ports.name and .driver ("COMMAND merge-driver %O %A
 // %B %P") in the repository's own configuration. Running it again changes nothing.
-// Errors: not_found (not in a git work tree), the errors of file writes and of git.
+// Errors: invalid_argument (not in a git work tree), the errors of file writes and of git.
 Expected<GitSetupReport> setup_git_merge_driver(const std::filesystem::path& folder,
                                                 std::string_view command);
 
