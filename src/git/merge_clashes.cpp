@@ -16,17 +16,18 @@ struct Holder {
     PortRange ports;
     Protocols protocols{};
     bool quarantine = false;
-    bool from_theirs = false;  // ours does not hold these ports for this name
+    bool in_ours = false;    // ours holds these ports for this name
+    bool in_theirs = false;  // so does theirs
     std::size_t index = 0;     // in merged.allocations or merged.released
 };
 
-bool ours_has_allocation(const Registry& ours, const Allocation& a) {
-    const Allocation* o = find_named(ours.allocations, a.name);
+bool has_allocation(const Registry& side, const Allocation& a) {
+    const Allocation* o = find_named(side.allocations, a.name);
     return o != nullptr && o->ports == a.ports && o->protocols == a.protocols;
 }
 
-bool ours_has_quarantine(const Registry& ours, const Released& r) {
-    return std::any_of(ours.released.begin(), ours.released.end(), [&](const Released& o) {
+bool has_quarantine(const Registry& side, const Released& r) {
+    return std::any_of(side.released.begin(), side.released.end(), [&](const Released& o) {
         return o.name == r.name && o.ports == r.ports && o.protocols == r.protocols;
     });
 }
@@ -36,21 +37,22 @@ std::vector<Holder> holders_of(const MergeState& state) {
     const auto& m = state.merged;
     for (std::size_t i = 0; i < m.allocations.size(); ++i) {
         const auto& a = m.allocations[i];
-        out.push_back({a.name, a.ports, a.protocols, false, !ours_has_allocation(state.ours, a),
-                       i});
+        out.push_back({a.name, a.ports, a.protocols, false, has_allocation(state.ours, a),
+                       has_allocation(state.theirs, a), i});
     }
     for (std::size_t i = 0; i < m.released.size(); ++i) {
         const auto& r = m.released[i];
-        out.push_back({r.name, r.ports, r.protocols, true, !ours_has_quarantine(state.ours, r),
-                       i});
+        out.push_back({r.name, r.ports, r.protocols, true, has_quarantine(state.ours, r),
+                       has_quarantine(state.theirs, r), i});
     }
     std::sort(out.begin(), out.end(),
               [](const Holder& a, const Holder& b) { return a.ports.first < b.ports.first; });
     return out;
 }
 
-// Two holders that the merge (not either side alone) put on one port: exactly one of them
-// comes from theirs. Returns {theirs' holder, ours' holder}.
+// Two holders that the merge put on one port, where neither side alone held both (a
+// quarantined port one side gave away early stays that side's doing). One of them is not
+// ours. Returns {that holder, ours' holder}.
 std::optional<std::pair<Holder, Holder>> first_clash(const MergeState& state) {
     auto holders = holders_of(state);
     for (std::size_t i = 0; i < holders.size(); ++i) {
@@ -58,9 +60,9 @@ std::optional<std::pair<Holder, Holder>> first_clash(const MergeState& state) {
              j < holders.size() && holders[j].ports.first <= holders[i].ports.last; ++j) {
             const Holder& a = holders[i];
             const Holder& b = holders[j];
-            if (a.name != b.name && shares_protocol(a.protocols, b.protocols) &&
-                a.from_theirs != b.from_theirs) {
-                return a.from_theirs ? std::pair(a, b) : std::pair(b, a);
+            bool merged_here = !(a.in_ours && b.in_ours) && !(a.in_theirs && b.in_theirs);
+            if (a.name != b.name && shares_protocol(a.protocols, b.protocols) && merged_here) {
+                return a.in_ours ? std::pair(b, a) : std::pair(a, b);
             }
         }
     }
