@@ -28,5 +28,6 @@ std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_store(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_watch(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_agent(CLI::App& app, const GlobalOptions& global);
+std::function<int()> setup_diff(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace harmony::cli

@@ -28,6 +28,8 @@ const std::vector<Command>& command_table() {
         {"store", "set up, snapshot, import and repair a fleet store", setup_store},
         {"watch", "stream every change to a fleet store", setup_watch},
         {"agent", "publish this host's report to the fleet store, every interval", setup_agent},
+        {"diff", "show what changed in the registry between revisions, and what breaks",
+         setup_diff},
     };
     return table;
 }
