@@ -93,15 +93,16 @@ Expected<Registry> working_registry(const Where& w) {
 }  // namespace
 
 Expected<RegistryDiff> diff_registry_revisions(const fs::path& registry_path,
-                                               std::optional<std::string> from,
-                                               std::optional<std::string> to, TimePoint now) {
+                                               const std::optional<std::string>& from,
+                                               const std::optional<std::string>& to,
+                                               TimePoint now) {
     auto where = locate(registry_path);
     if (!where) {
         return std::unexpected(where.error());
     }
     RegistryDiff diff;
     diff.from = from.value_or("HEAD");
-    diff.to = std::move(to);
+    diff.to = to;
     diff.file = where->registry_relative;
     auto before = registry_at(*where, diff.from);
     if (!before) {
@@ -116,10 +117,10 @@ Expected<RegistryDiff> diff_registry_revisions(const fs::path& registry_path,
 }
 
 Expected<RegistryDiff> diff_registry_revisions(const fs::path& registry_path,
-                                               std::optional<std::string> from,
-                                               std::optional<std::string> to) {
+                                               const std::optional<std::string>& from,
+                                               const std::optional<std::string>& to) {
     auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    return diff_registry_revisions(registry_path, std::move(from), std::move(to), now);
+    return diff_registry_revisions(registry_path, from, to, now);
 }
 
 }  // namespace harmony::network

@@ -141,7 +141,8 @@ void print_changes(const RegistryDiff& diff) {
         std::string line = fmt::format("{} {:<19} {:<24} {}", sign_of(c), to_string(c.kind),
                                        printable_text(c.name, 63), detail_text(c));
         if (c.breaking) {
-            line = paint(line + "  [breaking]", Severity::error);
+            line += "  [breaking]";
+            line = paint(line, Severity::error);
         }
         write_out(line + "\n");
     }
@@ -200,29 +201,21 @@ std::string diff_json(const RegistryDiff& diff) {
 
 std::function<int()> setup_diff(CLI::App& app, const GlobalOptions& global) {
     struct Options {
-        std::vector<std::string> revisions;
+        std::optional<std::string> from;
+        std::optional<std::string> to;
         bool json = false;
     };
     auto o = std::make_shared<Options>();
-    app.add_option("revisions", o->revisions,
-                   "REV (default HEAD) to compare with the working tree, or REV REV2")
-        ->expected(0, 2)
-        ->type_name("REV [REV2]");
+    app.add_option("rev", o->from, "the revision to compare (default HEAD)")->type_name("REV");
+    app.add_option("rev2", o->to, "the revision to compare it with (default: the working tree)")
+        ->type_name("REV2");
     app.add_flag("--json", o->json, "print one JSON object");
     return [o, &global] {
         auto path = registry_to_diff(global);
         if (!path) {
             return report(path.error());
         }
-        std::optional<std::string> from;
-        std::optional<std::string> to;
-        if (!o->revisions.empty()) {
-            from = o->revisions[0];
-        }
-        if (o->revisions.size() > 1) {
-            to = o->revisions[1];
-        }
-        auto diff = diff_registry_revisions(*path, from, to);
+        auto diff = diff_registry_revisions(*path, o->from, o->to);
         if (!diff) {
             return report(diff.error());
         }

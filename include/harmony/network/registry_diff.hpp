@@ -93,12 +93,12 @@ struct RegistryDiff {
 // work tree, no such revision), parse_error / invalid_registry (a registry that does not parse
 // at a revision or in the working tree), io_error (git cannot be run or fails).
 Expected<RegistryDiff> diff_registry_revisions(const std::filesystem::path& registry_path,
-                                               std::optional<std::string> from,
-                                               std::optional<std::string> to, TimePoint now);
+                                               const std::optional<std::string>& from,
+                                               const std::optional<std::string>& to, TimePoint now);
 
 // The same, judged at the system clock's time.
 Expected<RegistryDiff> diff_registry_revisions(const std::filesystem::path& registry_path,
-                                               std::optional<std::string> from,
-                                               std::optional<std::string> to);
+                                               const std::optional<std::string>& from,
+                                               const std::optional<std::string>& to);
 
 }  // namespace harmony::network
