@@ -30,5 +30,6 @@ std::function<int()> setup_watch(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_agent(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_merge_driver(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_git(CLI::App& app, const GlobalOptions& global);
+std::function<int()> setup_diff(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace harmony::cli

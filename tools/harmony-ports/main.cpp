@@ -31,6 +31,8 @@ const std::vector<Command>& command_table() {
         {"merge-driver", "git's merge driver: merge three registry versions as data",
          setup_merge_driver},
         {"git", "set up this git repository to merge registries as data", setup_git},
+        {"diff", "show what changed in the registry between revisions, and what breaks",
+         setup_diff},
     };
     return table;
 }
