@@ -1,7 +1,7 @@
 // Randomized: several branches make random allocations, releases and edits; they are merged
 // in random orders through the driver, settling conflicts as the driver's messages say. The
 // result always loads, never holds a duplicate port, keeps every entry no branch removed and
-// every name a branch added.
+// every name a branch added; and `diff` against each branch reports exactly what it changed.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -170,6 +170,34 @@ void expect_merged(const GitRepo& repo, const std::vector<BranchChanges>& merged
     }
 }
 
+// `diff base BRANCH --json` lists exactly what the branch did: its additions, its releases
+// and its owner edits, none breaking.
+void expect_diff_is_branch(const GitRepo& repo, const BranchChanges& b) {
+    std::set<std::string> expected;
+    for (const auto& n : b.added) {
+        expected.insert("added " + n);
+    }
+    for (const auto& n : b.released) {
+        expected.insert("released " + n);
+    }
+    for (const auto& [n, owner] : b.owners) {
+        expected.insert("changed " + n + " owner " + owner);
+    }
+    auto r = repo.hp({"diff", "base", b.name, "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    auto doc = nlohmann::json::parse(r.out);
+    std::set<std::string> reported;
+    for (const auto& c : doc["changes"]) {
+        std::string line = c["kind"].get<std::string>() + " " + c["name"].get<std::string>();
+        if (c["kind"] == "changed") {
+            line += " " + c["field"].get<std::string>() + " " + c["new"].get<std::string>();
+        }
+        reported.insert(line);
+        EXPECT_FALSE(c["breaking"].get<bool>()) << line;
+    }
+    EXPECT_EQ(reported, expected) << b.name;
+}
+
 // Returns how many of the merges stopped with conflicts.
 int run_scenario(unsigned seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
@@ -181,6 +209,7 @@ int run_scenario(unsigned seed) {
         repo.hp_ok({"allocate", base_service(i)});
     }
     repo.commit("base");
+    repo.git_ok({"tag", "base"});
     std::vector<BranchChanges> branches;
     for (int b = 0; b < k_branches; ++b) {
         repo.git_ok({"checkout", "-q", "-b", "branch-" + std::to_string(b), "main"});
@@ -188,6 +217,9 @@ int run_scenario(unsigned seed) {
         repo.commit("branch " + std::to_string(b));
     }
     repo.git_ok({"checkout", "-q", "main"});
+    for (const auto& b : branches) {
+        expect_diff_is_branch(repo, b);
+    }
     std::shuffle(branches.begin(), branches.end(), rng);
     std::vector<BranchChanges> merged;
     int conflicted = 0;
