@@ -18,7 +18,7 @@ struct Holder {
     bool quarantine = false;
     bool in_ours = false;    // ours holds these ports for this name
     bool in_theirs = false;  // so does theirs
-    std::size_t index = 0;     // in merged.allocations or merged.released
+    std::size_t index = 0;   // in merged.allocations or merged.released
 };
 
 bool has_allocation(const Registry& side, const Allocation& a) {
@@ -82,9 +82,9 @@ std::string holding(const Holder& h, std::string_view side) {
 }
 
 void settle(MergeState& state, const Holder& loser, const Holder& winner) {
-    std::string head = fmt::format("port {}: {}, {}; the merged file keeps {}",
-                                   shared_port(loser, winner), holding(winner, "ours"),
-                                   holding(loser, "theirs"), winner.name);
+    std::string head =
+        fmt::format("port {}: {}, {}; the merged file keeps {}", shared_port(loser, winner),
+                    holding(winner, "ours"), holding(loser, "theirs"), winner.name);
     MergeConflict c{MergeConflictKind::same_port, loser.name, {}, MergeRemedy::keep, {}};
     auto& allocations = state.merged.allocations;
     if (loser.quarantine) {

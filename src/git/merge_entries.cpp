@@ -25,8 +25,8 @@ std::string in_quotes(std::string_view text) {
     return "\"" + util::printable_text(text, 60) + "\"";
 }
 
-void conflict(MergeState& state, MergeConflictKind kind, std::string subject,
-              std::string message, MergeRemedy remedy) {
+void conflict(MergeState& state, MergeConflictKind kind, std::string subject, std::string message,
+              MergeRemedy remedy) {
     state.conflicts.push_back(
         MergeConflict{kind, std::move(subject), std::move(message), remedy, std::nullopt});
 }
@@ -90,20 +90,19 @@ void merge_setting(MergeState& state, std::string_view key, int Registry::*field
 
 // --- pools ------------------------------------------------------------------------------
 
-void merge_pool_fields(MergeState& state, const Pool* base, const Pool& ours,
-                       const Pool& theirs) {
+void merge_pool_fields(MergeState& state, const Pool* base, const Pool& ours, const Pool& theirs) {
     Pool merged = ours;
-    auto ports = base != nullptr ? pick(base->ports, ours.ports, theirs.ports)
+    auto ports = base != nullptr              ? pick(base->ports, ours.ports, theirs.ports)
                  : ours.ports == theirs.ports ? std::optional(ours.ports)
                                               : std::nullopt;
     auto reserved = pick(base != nullptr && base->reserved, ours.reserved, theirs.reserved);
     merged.ports = ports.value_or(ours.ports);
     merged.reserved = reserved.value_or(ours.reserved);
     if (!ports || !reserved) {
-        std::string what = !ports ? fmt::format("ports (ours {}, theirs {})",
-                                                ours.ports.to_string(), theirs.ports.to_string())
-                                  : fmt::format("reserved (ours {}, theirs {})", ours.reserved,
-                                                theirs.reserved);
+        std::string what =
+            !ports ? fmt::format("ports (ours {}, theirs {})", ours.ports.to_string(),
+                                 theirs.ports.to_string())
+                   : fmt::format("reserved (ours {}, theirs {})", ours.reserved, theirs.reserved);
         conflict(state, MergeConflictKind::same_field, ours.name,
                  fmt::format("pool {}: {} changed on both sides; the merged file keeps ours",
                              ours.name, what),
@@ -154,7 +153,9 @@ struct Placement {
     friend bool operator==(const Placement&, const Placement&) = default;
 };
 
-Placement placement_of(const Allocation& a) { return Placement{a.ports, a.protocols}; }
+Placement placement_of(const Allocation& a) {
+    return Placement{a.ports, a.protocols};
+}
 
 void merge_placement(MergeState& state, const Allocation* base, const Allocation& ours,
                      const Allocation& theirs, Allocation& merged) {
@@ -203,8 +204,7 @@ bool released_on(const Registry& side, const Registry& base_registry, const Allo
         return r.name == base.name && r.ports == base.ports && r.protocols == base.protocols;
     };
     return std::any_of(side.released.begin(), side.released.end(), is_release) &&
-           std::none_of(base_registry.released.begin(), base_registry.released.end(),
-                        is_release);
+           std::none_of(base_registry.released.begin(), base_registry.released.end(), is_release);
 }
 
 void removed_vs_changed(MergeState& state, const Allocation& base, const Allocation* ours,
@@ -263,8 +263,8 @@ void merge_pools(MergeState& state) {
 }
 
 void merge_allocations(MergeState& state) {
-    for (const auto& name : all_names(state.base.allocations, state.ours.allocations,
-                                      state.theirs.allocations)) {
+    for (const auto& name :
+         all_names(state.base.allocations, state.ours.allocations, state.theirs.allocations)) {
         merge_allocation(state, name);
     }
 }

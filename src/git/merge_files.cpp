@@ -72,8 +72,8 @@ Expected<Registry> read_side(const std::string& text, const Inputs& in, std::str
 // A side that does not load cannot be merged as data: leave git's line merge, so the user
 // finds the usual conflict markers, and say so.
 Error unmergeable(Error error, const MergeFiles& files) {
-    auto text_merged = git_merge_file(files.ours, files.base, files.theirs,
-                                      {"ours", "base", "theirs"});
+    auto text_merged =
+        git_merge_file(files.ours, files.base, files.theirs, {"ours", "base", "theirs"});
     if (text_merged) {
         error.message += *text_merged ? "; the file holds git's line merge of the two sides"
                                       : "; the file holds git's line merge with conflict markers";
@@ -107,10 +107,9 @@ Expected<MergeOutcome> merge_registry_files(const MergeFiles& files) {
         sides[i] = std::move(*registry);
     }
     MergeOutcome outcome{merge_registries(sides[0], sides[1], sides[2]), false};
-    bool invalid = std::any_of(outcome.result.conflicts.begin(), outcome.result.conflicts.end(),
-                               [](const MergeConflict& c) {
-                                   return c.kind == MergeConflictKind::invalid_result;
-                               });
+    bool invalid = std::any_of(
+        outcome.result.conflicts.begin(), outcome.result.conflicts.end(),
+        [](const MergeConflict& c) { return c.kind == MergeConflictKind::invalid_result; });
     if (!invalid) {
         auto written =
             write_file_atomically(files.ours, render_registry(outcome.result.merged, in->format));

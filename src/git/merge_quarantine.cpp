@@ -10,7 +10,9 @@ namespace {
 
 using Key = std::tuple<std::string, Port, Port, Protocols>;
 
-Key key_of(const Released& r) { return {r.name, r.ports.first, r.ports.last, r.protocols}; }
+Key key_of(const Released& r) {
+    return {r.name, r.ports.first, r.ports.last, r.protocols};
+}
 
 std::map<Key, const Released*> by_key(const Registry& registry) {
     std::map<Key, const Released*> out;

@@ -8,21 +8,30 @@ namespace harmony::network {
 
 std::string_view to_string(MergeConflictKind kind) noexcept {
     switch (kind) {
-        case MergeConflictKind::same_port: return "same-port";
-        case MergeConflictKind::two_ports: return "two-ports";
-        case MergeConflictKind::same_field: return "same-field";
-        case MergeConflictKind::removed_vs_changed: return "removed-vs-changed";
-        case MergeConflictKind::invalid_result: return "invalid-result";
+        case MergeConflictKind::same_port:
+            return "same-port";
+        case MergeConflictKind::two_ports:
+            return "two-ports";
+        case MergeConflictKind::same_field:
+            return "same-field";
+        case MergeConflictKind::removed_vs_changed:
+            return "removed-vs-changed";
+        case MergeConflictKind::invalid_result:
+            return "invalid-result";
     }
     return "unknown";
 }
 
 std::string_view to_string(MergeRemedy remedy) noexcept {
     switch (remedy) {
-        case MergeRemedy::keep: return "keep";
-        case MergeRemedy::allocate_again: return "allocate-again";
-        case MergeRemedy::release_again: return "release-again";
-        case MergeRemedy::edit: return "edit";
+        case MergeRemedy::keep:
+            return "keep";
+        case MergeRemedy::allocate_again:
+            return "allocate-again";
+        case MergeRemedy::release_again:
+            return "release-again";
+        case MergeRemedy::edit:
+            return "edit";
     }
     return "unknown";
 }
@@ -33,8 +42,8 @@ namespace {
 // any rule the entry-wise merge broke (an allocation in a pool the other side removed, a
 // pool now overlapping another) is found here, with the reader's own message.
 std::optional<std::string> rule_broken(const Registry& merged) {
-    auto back = parse_registry(render_registry(merged, RegistryFormat::toml),
-                               RegistryFormat::toml, "merged registry", merged.range);
+    auto back = parse_registry(render_registry(merged, RegistryFormat::toml), RegistryFormat::toml,
+                               "merged registry", merged.range);
     if (back) {
         return std::nullopt;
     }

@@ -12,7 +12,7 @@ namespace {
 namespace fs = std::filesystem;
 using util::printable_text;
 
-constexpr std::size_t k_max_message = 64 * 1024;
+constexpr std::size_t k_max_message = std::size_t{64} * 1024;
 
 Expected<util::ProgramResult> git(const fs::path& cwd, std::vector<std::string> args,
                                   std::size_t max_output = k_max_message) {
@@ -136,9 +136,9 @@ Expected<void> git_config_set(const fs::path& toplevel, std::string_view key,
 
 Expected<bool> git_merge_file(const fs::path& ours, const fs::path& base, const fs::path& theirs,
                               const std::array<std::string, 3>& labels) {
-    auto r = git(fs::current_path(), {"merge-file", "-L", labels[0], "-L", labels[1], "-L",
-                                      labels[2], "--", ours.string(), base.string(),
-                                      theirs.string()});
+    auto r =
+        git(fs::current_path(), {"merge-file", "-L", labels[0], "-L", labels[1], "-L", labels[2],
+                                 "--", ours.string(), base.string(), theirs.string()});
     if (!r) {
         return std::unexpected(r.error());
     }

@@ -96,8 +96,7 @@ Expected<LenientLoad> parse_registry_lenient(std::string_view text, RegistryForm
                     fmt::format("{}:{}:1: unresolved git merge conflict ('{}' marker): the "
                                 "registry was merged as lines of text, which can keep two "
                                 "services on one port or drop one",
-                                file, util::line_column(text, marker->first).line,
-                                marker->second),
+                                file, util::line_column(text, marker->first).line, marker->second),
                     Hint{HintKind::merge_conflict, std::string(file)});
     }
     auto doc = format == RegistryFormat::yaml ? detail::parse_yaml_document(text, file)

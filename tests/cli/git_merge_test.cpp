@@ -80,8 +80,13 @@ class GitMerge : public ::testing::Test {
 
 TEST_F(GitMerge, ParallelAllocationsMergeCleanly) {
     auto m = merge(
-        repo, [&] { repo.hp_ok({"allocate", "alpha", "--owner", "team-a"}); },
-        [&] { repo.hp_ok({"allocate", "beta"}); });
+        repo,
+        [&] {
+            repo.hp_ok({"allocate", "alpha", "--owner", "team-a"});
+        },
+        [&] {
+            repo.hp_ok({"allocate", "beta"});
+        });
     EXPECT_EQ(m.exit_code, 0) << m.out << m.err;
     expect_no_markers(repo);
     EXPECT_NE(port_of(repo, "alpha"), "");
@@ -95,8 +100,13 @@ TEST_F(GitMerge, WithoutTheDriverTheSameMergeConflictsAsText) {
     GitRepo plain;
     start(plain, {"init"}, false);
     auto m = merge(
-        plain, [&] { plain.hp_ok({"allocate", "alpha", "--port", "25301"}); },
-        [&] { plain.hp_ok({"allocate", "beta", "--port", "25300"}); });
+        plain,
+        [&] {
+            plain.hp_ok({"allocate", "alpha", "--port", "25301"});
+        },
+        [&] {
+            plain.hp_ok({"allocate", "beta", "--port", "25300"});
+        });
     ASSERT_EQ(m.exit_code, 1) << "both insert after the same entry of the file";
     auto list = plain.hp({"list"});
     EXPECT_EQ(list.exit_code, 2);
@@ -116,7 +126,9 @@ TEST_F(GitMerge, WithoutTheDriverTheSameMergeConflictsAsText) {
 TEST_F(GitMerge, MetadataOnDifferentEntriesIsKeptFromBoth) {
     auto m = merge(
         repo, [&] { repo.edit("name = \"ceph-rgw\"", "name = \"ceph-rgw\"\nowner = \"storage\""); },
-        [&] { repo.edit("notes = \"Internal HTTPS", "owner = \"web\"\nnotes = \"Internal HTTPS"); });
+        [&] {
+            repo.edit("notes = \"Internal HTTPS", "owner = \"web\"\nnotes = \"Internal HTTPS");
+        });
     EXPECT_EQ(m.exit_code, 0) << m.err;
     auto doc = nlohmann::json::parse(repo.hp_ok({"list", "--json"}));
     std::map<std::string, std::string> owners;
@@ -129,11 +141,17 @@ TEST_F(GitMerge, MetadataOnDifferentEntriesIsKeptFromBoth) {
 
 TEST_F(GitMerge, OneFieldChangedOnBothSidesIsAConflictInAValidFile) {
     auto m = merge(
-        repo, [&] { repo.hp_ok({"allocate", "gamma", "--owner", "theirs-team"}); },
-        [&] { repo.hp_ok({"allocate", "gamma", "--owner", "ours-team"}); });
+        repo,
+        [&] {
+            repo.hp_ok({"allocate", "gamma", "--owner", "theirs-team"});
+        },
+        [&] {
+            repo.hp_ok({"allocate", "gamma", "--owner", "ours-team"});
+        });
     EXPECT_EQ(m.exit_code, 1);
-    EXPECT_TRUE(contains(m.err, "service gamma: owner changed on both sides (ours \"ours-team\", "
-                                "theirs \"theirs-team\"); the merged file keeps ours"))
+    EXPECT_TRUE(contains(m.err,
+                         "service gamma: owner changed on both sides (ours \"ours-team\", "
+                         "theirs \"theirs-team\"); the merged file keeps ours"))
         << m.err;
     EXPECT_TRUE(contains(m.err, "git add harmony.network.ports.toml && git commit")) << m.err;
     EXPECT_EQ(repo.git_ok({"status", "--porcelain"}), "UU harmony.network.ports.toml\n");
@@ -150,19 +168,22 @@ TEST_F(GitMerge, TwoNamesOnOnePortKeepOursAndSayHowToPlaceTheirs) {
             repo.hp_ok({"allocate", "theirs-svc", "--port", "25200", "--protocol", "tcp+udp",
                         "--owner", "team-t"});
         },
-        [&] { repo.hp_ok({"allocate", "ours-svc", "--port", "25200"}); });
+        [&] {
+            repo.hp_ok({"allocate", "ours-svc", "--port", "25200"});
+        });
     EXPECT_EQ(m.exit_code, 1);
-    EXPECT_TRUE(contains(m.err, "port 25200/tcp: ours gives it to ours-svc, theirs gives it to "
-                                "theirs-svc; the merged file keeps ours-svc and leaves "
-                                "theirs-svc out"))
+    EXPECT_TRUE(contains(m.err,
+                         "port 25200/tcp: ours gives it to ours-svc, theirs gives it to "
+                         "theirs-svc; the merged file keeps ours-svc and leaves "
+                         "theirs-svc out"))
         << m.err;
     expect_no_markers(repo);
     EXPECT_EQ(port_of(repo, "ours-svc"), "25200");
     EXPECT_EQ(port_of(repo, "theirs-svc"), "");
     // What the message says to run places it, with what it had, on a free port.
     auto command = suggested_allocate(m.err);
-    EXPECT_EQ(command, (std::vector<std::string>{"allocate", "theirs-svc", "--protocol",
-                                                 "tcp+udp", "--owner", "team-t"}));
+    EXPECT_EQ(command, (std::vector<std::string>{"allocate", "theirs-svc", "--protocol", "tcp+udp",
+                                                 "--owner", "team-t"}));
     repo.hp_ok(command);
     EXPECT_NE(port_of(repo, "theirs-svc"), "");
     EXPECT_NE(port_of(repo, "theirs-svc"), "25200");
@@ -172,11 +193,17 @@ TEST_F(GitMerge, TwoNamesOnOnePortKeepOursAndSayHowToPlaceTheirs) {
 
 TEST_F(GitMerge, OneNameAtTwoPortsKeepsOursPort) {
     auto m = merge(
-        repo, [&] { repo.hp_ok({"allocate", "web", "--port", "25301"}); },
-        [&] { repo.hp_ok({"allocate", "web", "--port", "25300"}); });
+        repo,
+        [&] {
+            repo.hp_ok({"allocate", "web", "--port", "25301"});
+        },
+        [&] {
+            repo.hp_ok({"allocate", "web", "--port", "25300"});
+        });
     EXPECT_EQ(m.exit_code, 1);
-    EXPECT_TRUE(contains(m.err, "service web is at 25300/tcp on ours and at 25301/tcp on "
-                                "theirs; the merged file keeps ours' 25300/tcp"))
+    EXPECT_TRUE(contains(m.err,
+                         "service web is at 25300/tcp on ours and at 25301/tcp on "
+                         "theirs; the merged file keeps ours' 25300/tcp"))
         << m.err;
     EXPECT_EQ(port_of(repo, "web"), "25300");
     EXPECT_EQ(repo.hp({"check"}).exit_code, 0);
@@ -184,11 +211,15 @@ TEST_F(GitMerge, OneNameAtTwoPortsKeepsOursPort) {
 
 TEST_F(GitMerge, AReleaseAgainstAChangeKeepsTheAllocationAndSaysHowToRelease) {
     auto m = merge(
-        repo, [&] { repo.hp_ok({"release", "ceph-rgw"}); },
+        repo,
+        [&] {
+            repo.hp_ok({"release", "ceph-rgw"});
+        },
         [&] { repo.edit("name = \"ceph-rgw\"", "name = \"ceph-rgw\"\nowner = \"storage\""); });
     EXPECT_EQ(m.exit_code, 1);
-    EXPECT_TRUE(contains(m.err, "service ceph-rgw (25080/tcp): released on theirs, changed on "
-                                "ours; the merged file keeps the allocation as ours changed it"))
+    EXPECT_TRUE(contains(m.err,
+                         "service ceph-rgw (25080/tcp): released on theirs, changed on "
+                         "ours; the merged file keeps the allocation as ours changed it"))
         << m.err;
     EXPECT_TRUE(contains(m.err, "harmony-ports release ceph-rgw")) << m.err;
     EXPECT_EQ(port_of(repo, "ceph-rgw"), "25080");
@@ -200,8 +231,13 @@ TEST_F(GitMerge, AReleaseAgainstAChangeKeepsTheAllocationAndSaysHowToRelease) {
 
 TEST_F(GitMerge, AReleaseOnOneSideAndAnAllocationOnTheOtherMergeCleanly) {
     auto m = merge(
-        repo, [&] { repo.hp_ok({"release", "ceph-rgw"}); },
-        [&] { repo.hp_ok({"allocate", "delta"}); });
+        repo,
+        [&] {
+            repo.hp_ok({"release", "ceph-rgw"});
+        },
+        [&] {
+            repo.hp_ok({"allocate", "delta"});
+        });
     EXPECT_EQ(m.exit_code, 0) << m.err;
     EXPECT_EQ(port_of(repo, "ceph-rgw"), "");
     EXPECT_TRUE(contains(repo.text(), "[[released]]\nname = \"ceph-rgw\""));
@@ -213,8 +249,13 @@ TEST_F(GitMerge, AYamlRegistryMergesAsData) {
     start(yaml, {"init", "--format", "yaml"}, true);
     const std::string file = "harmony.network.ports.yaml";
     auto m = merge(
-        yaml, [&] { yaml.hp_ok({"allocate", "alpha"}); },
-        [&] { yaml.hp_ok({"allocate", "beta"}); });
+        yaml,
+        [&] {
+            yaml.hp_ok({"allocate", "alpha"});
+        },
+        [&] {
+            yaml.hp_ok({"allocate", "beta"});
+        });
     EXPECT_EQ(m.exit_code, 0) << m.err;
     expect_no_markers(yaml, file);
     EXPECT_TRUE(contains(yaml.text(file), "- name: \"alpha\""));
@@ -237,7 +278,9 @@ TEST_F(GitMerge, AYamlRegistryMergesAsData) {
 TEST_F(GitMerge, ASideThatDoesNotLoadLeavesGitsLineMergeAndSaysWhy) {
     auto m = merge(
         repo, [&] { repo.edit("name = \"ceph-rgw\"", "name = \"Ceph_RGW\""); },
-        [&] { repo.hp_ok({"allocate", "beta"}); });
+        [&] {
+            repo.hp_ok({"allocate", "beta"});
+        });
     EXPECT_NE(m.exit_code, 0);
     EXPECT_TRUE(contains(m.err, "harmony.network.ports.toml (theirs):")) << m.err;
     EXPECT_TRUE(contains(m.err, "Ceph_RGW")) << m.err;

@@ -29,7 +29,9 @@ struct BranchChanges {
     std::map<std::string, std::string> owners;  // hand edits of an owner
 };
 
-std::string base_service(int i) { return "base-" + std::to_string(i); }
+std::string base_service(int i) {
+    return "base-" + std::to_string(i);
+}
 
 // Sets `name`'s owner by rewriting the registry as a person's editor would leave it: through
 // the library's own reader and canonical writer.
@@ -55,10 +57,18 @@ class RandomBranch {
     BranchChanges run(int operations) {
         for (int op = 0; op < operations; ++op) {
             switch (std::uniform_int_distribution<int>(0, 3)(m_rng)) {
-                case 0: allocate(false); break;
-                case 1: allocate(true); break;
-                case 2: release(); break;
-                default: edit(); break;
+                case 0:
+                    allocate(false);
+                    break;
+                case 1:
+                    allocate(true);
+                    break;
+                case 2:
+                    release();
+                    break;
+                default:
+                    edit();
+                    break;
             }
         }
         return m_changes;
@@ -84,7 +94,8 @@ class RandomBranch {
     }
     std::string untouched_base_service() {
         for (int tries = 0; tries < 10; ++tries) {
-            auto s = base_service(std::uniform_int_distribution<int>(0, k_base_services - 1)(m_rng));
+            auto s =
+                base_service(std::uniform_int_distribution<int>(0, k_base_services - 1)(m_rng));
             if (!m_changes.released.contains(s)) {
                 return s;
             }
@@ -116,11 +127,10 @@ class RandomBranch {
 
 // Settles a conflicted merge as the driver's messages say: each suggested command is run.
 void settle(const GitRepo& repo, const std::string& err) {
-    for (const std::string lead : {"place it again: harmony-ports ",
-                                   "release it as the other side did: harmony-ports "}) {
+    for (const std::string lead :
+         {"place it again: harmony-ports ", "release it as the other side did: harmony-ports "}) {
         for (auto at = err.find(lead); at != std::string::npos; at = err.find(lead, at + 1)) {
-            std::string line = err.substr(at + lead.size(),
-                                          err.find('\n', at) - at - lead.size());
+            std::string line = err.substr(at + lead.size(), err.find('\n', at) - at - lead.size());
             std::vector<std::string> words;
             for (std::size_t i = 0; i < line.size();) {
                 std::size_t end = std::min(line.find(' ', i), line.size());

@@ -26,8 +26,7 @@ ProcessResult GitRepo::git(const std::vector<std::string>& args) const {
 
 std::string GitRepo::git_ok(const std::vector<std::string>& args) const {
     auto r = git(args);
-    EXPECT_EQ(r.exit_code, 0) << "git " << (args.empty() ? "" : args[0]) << ": " << r.err
-                              << r.out;
+    EXPECT_EQ(r.exit_code, 0) << "git " << (args.empty() ? "" : args[0]) << ": " << r.err << r.out;
     return r.out;
 }
 
@@ -37,8 +36,7 @@ ProcessResult GitRepo::hp(const std::vector<std::string>& args) const {
 
 std::string GitRepo::hp_ok(const std::vector<std::string>& args) const {
     auto r = hp(args);
-    EXPECT_EQ(r.exit_code, 0) << "harmony-ports " << (args.empty() ? "" : args[0]) << ": "
-                              << r.err;
+    EXPECT_EQ(r.exit_code, 0) << "harmony-ports " << (args.empty() ? "" : args[0]) << ": " << r.err;
     return r.out;
 }
 
@@ -47,7 +45,9 @@ void GitRepo::commit(const std::string& message) const {
     git_ok({"commit", "-q", "-m", message});
 }
 
-std::string GitRepo::text(const std::string& file) const { return read_text(path() / file); }
+std::string GitRepo::text(const std::string& file) const {
+    return read_text(path() / file);
+}
 
 void GitRepo::edit(const std::string& from, const std::string& to, const std::string& file) const {
     std::string t = text(file);

@@ -19,8 +19,12 @@ Allocation service(std::string name, Port port, std::string owner = {}) {
 
 Released quarantine(std::string name, Port port, int from_day, int until_day) {
     TimePoint day0 = *parse_time("2026-11-01T00:00:00Z");
-    return Released{std::move(name), PortRange{port, port}, Protocols::tcp,
-                    day0 + std::chrono::days(from_day), day0 + std::chrono::days(until_day), {}};
+    return Released{std::move(name),
+                    PortRange{port, port},
+                    Protocols::tcp,
+                    day0 + std::chrono::days(from_day),
+                    day0 + std::chrono::days(until_day),
+                    {}};
 }
 
 Registry registry(std::vector<Allocation> allocations, std::vector<Released> released = {}) {
@@ -77,7 +81,7 @@ TEST(RegistryMerge, TheSameAdditionOnBothSidesIsTakenOnce) {
 TEST(RegistryMerge, FieldsChangedOnDifferentEntriesOrFieldsAreKeptFromBoth) {
     Registry base = registry({service("a", 25100), service("b", 25200)});
     Registry ours = base;
-    ours.allocations[0].owner = "team-a";  // a: owner
+    ours.allocations[0].owner = "team-a";   // a: owner
     ours.allocations[1].notes = "b notes";  // b: notes
     Registry theirs = base;
     theirs.allocations[0].process = "nginx";  // a: process
@@ -193,8 +197,8 @@ TEST(RegistryMerge, APortOursHoldsInQuarantineIsNotGivenToTheirsName) {
 
 TEST(RegistryMerge, OneNameAtTwoPortsKeepsOurs) {
     Registry base = registry({});
-    auto m = merge_registries(base, registry({service("a", 25100)}),
-                              registry({service("a", 25200)}));
+    auto m =
+        merge_registries(base, registry({service("a", 25100)}), registry({service("a", 25200)}));
     ASSERT_EQ(m.conflicts.size(), 1U);
     EXPECT_EQ(m.conflicts[0].kind, MergeConflictKind::two_ports);
     EXPECT_NE(m.conflicts[0].message.find("25200/tcp on theirs"), std::string::npos);

@@ -41,8 +41,7 @@ std::string driver_command() {
 void print_setup(const GitSetupReport& report, const std::string& command) {
     std::string attributes = util::printable_text(report.attributes.string(), 200);
     if (report.lines_added.empty() && !report.config_changed) {
-        print_out("already set up: {} names the merge driver and git config has it\n",
-                  attributes);
+        print_out("already set up: {} names the merge driver and git config has it\n", attributes);
         return;
     }
     for (const auto& line : report.lines_added) {
@@ -50,8 +49,9 @@ void print_setup(const GitSetupReport& report, const std::string& command) {
     }
     print_out("git config merge.harmony-ports.driver = {} merge-driver %O %A %B %P\n",
               util::printable_text(command, 200));
-    print_out("commit .gitattributes so every clone merges the registry as data; each clone "
-              "runs `harmony-ports git setup` once\n");
+    print_out(
+        "commit .gitattributes so every clone merges the registry as data; each clone "
+        "runs `harmony-ports git setup` once\n");
 }
 
 std::function<int()> setup_git_setup(CLI::App& app, const GlobalOptions& global) {

@@ -38,8 +38,7 @@ Expected<void> git_config_set(const std::filesystem::path& toplevel, std::string
 // git's own line-based three-way merge of three files (`git merge-file`): `ours` is replaced
 // by the merge, with conflict markers labelled `labels` (ours, base, theirs) where the lines
 // clash. Returns true when it merged cleanly. Errors: io_error (git cannot be run or fails).
-Expected<bool> git_merge_file(const std::filesystem::path& ours,
-                              const std::filesystem::path& base,
+Expected<bool> git_merge_file(const std::filesystem::path& ours, const std::filesystem::path& base,
                               const std::filesystem::path& theirs,
                               const std::array<std::string, 3>& labels);
 

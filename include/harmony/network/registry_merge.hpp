@@ -41,7 +41,7 @@ std::string_view to_string(MergeConflictKind kind) noexcept;
 std::string_view to_string(MergeRemedy remedy) noexcept;
 
 struct MergeResult {
-    Registry merged;                      // canonical, loads without error, never a duplicate
+    Registry merged;                       // canonical, loads without error, never a duplicate
     std::vector<MergeConflict> conflicts;  // empty: a clean merge
 };
 
