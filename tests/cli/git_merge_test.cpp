@@ -28,25 +28,6 @@ std::string port_of(const GitRepo& repo, const std::string& name) {
     return "";
 }
 
-// The command after "place it again: " on stderr, split on blanks (the test's values hold
-// none), without the leading "harmony-ports".
-std::vector<std::string> suggested_allocate(const std::string& err) {
-    const std::string lead = "place it again: harmony-ports ";
-    auto at = err.find(lead);
-    EXPECT_NE(at, std::string::npos) << err;
-    if (at == std::string::npos) {
-        return {};
-    }
-    std::string line = err.substr(at + lead.size(), err.find('\n', at) - at - lead.size());
-    std::vector<std::string> words;
-    for (std::size_t i = 0; i < line.size();) {
-        std::size_t end = std::min(line.find(' ', i), line.size());
-        words.push_back(line.substr(i, end - i));
-        i = end + 1;
-    }
-    return words;
-}
-
 class GitMerge : public ::testing::Test {
   protected:
     // An initialised registry committed on main with the driver set up; then branch `side`.
@@ -181,7 +162,9 @@ TEST_F(GitMerge, TwoNamesOnOnePortKeepOursAndSayHowToPlaceTheirs) {
     EXPECT_EQ(port_of(repo, "ours-svc"), "25200");
     EXPECT_EQ(port_of(repo, "theirs-svc"), "");
     // What the message says to run places it, with what it had, on a free port.
-    auto command = suggested_allocate(m.err);
+    auto commands = suggested_commands(m.err, "place it again: ");
+    ASSERT_EQ(commands.size(), 1U) << m.err;
+    const auto& command = commands[0];
     EXPECT_EQ(command, (std::vector<std::string>{"allocate", "theirs-svc", "--protocol", "tcp+udp",
                                                  "--owner", "team-t"}));
     repo.hp_ok(command);

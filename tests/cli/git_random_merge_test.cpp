@@ -127,18 +127,10 @@ class RandomBranch {
 
 // Settles a conflicted merge as the driver's messages say: each suggested command is run.
 void settle(const GitRepo& repo, const std::string& err) {
-    for (const std::string lead :
-         {"place it again: harmony-ports ", "release it as the other side did: harmony-ports "}) {
-        for (auto at = err.find(lead); at != std::string::npos; at = err.find(lead, at + 1)) {
-            std::string line = err.substr(at + lead.size(), err.find('\n', at) - at - lead.size());
-            std::vector<std::string> words;
-            for (std::size_t i = 0; i < line.size();) {
-                std::size_t end = std::min(line.find(' ', i), line.size());
-                words.push_back(line.substr(i, end - i));
-                i = end + 1;
-            }
+    for (const std::string lead : {"place it again: ", "release it as the other side did: "}) {
+        for (const auto& words : suggested_commands(err, lead)) {
             auto r = repo.hp(words);
-            EXPECT_EQ(r.exit_code, 0) << line << ": " << r.err;
+            EXPECT_EQ(r.exit_code, 0) << words[1] << ": " << r.err;
         }
     }
     repo.commit("settled");

@@ -57,4 +57,22 @@ void GitRepo::edit(const std::string& from, const std::string& to, const std::st
     write_text(path() / file, t);
 }
 
+std::vector<std::vector<std::string>> suggested_commands(const std::string& err,
+                                                         const std::string& lead) {
+    const std::string prefix = lead + "harmony-ports ";
+    std::vector<std::vector<std::string>> out;
+    for (auto at = err.find(prefix); at != std::string::npos; at = err.find(prefix, at + 1)) {
+        std::size_t from = at + prefix.size();
+        std::string line = err.substr(from, err.find('\n', from) - from);
+        std::vector<std::string> words;
+        for (std::size_t i = 0; i < line.size();) {
+            std::size_t end = std::min(line.find(' ', i), line.size());
+            words.push_back(line.substr(i, end - i));
+            i = end + 1;
+        }
+        out.push_back(std::move(words));
+    }
+    return out;
+}
+
 }  // namespace harmony::testing

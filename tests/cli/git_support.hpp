@@ -39,4 +39,9 @@ class GitRepo {
     TempDir m_dir;
 };
 
+// The harmony-ports commands a message suggests after `lead` ("place it again: "), each
+// without its leading "harmony-ports" and split on blanks (the tests' values hold none).
+std::vector<std::vector<std::string>> suggested_commands(const std::string& err,
+                                                         const std::string& lead);
+
 }  // namespace harmony::testing
