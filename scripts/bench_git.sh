@@ -39,13 +39,24 @@ git show theirs:harmony.network.ports.toml > "$WORK/theirs.toml"
 
 echo "registry: $SIZE services in the base, 10 added on each side ($(wc -c < "$WORK/ours.toml") bytes)"
 # -i: a text merge with conflicts exits non-zero, and so does the driver when it finds some.
-hyperfine -N -i --warmup 3 --runs "$RUNS" \
+hyperfine -N -i --warmup 3 --runs "$RUNS" --export-json "$WORK/merge.json" \
     --prepare "cp $WORK/ours.toml $WORK/a.toml" \
     -n "harmony-ports merge-driver" \
     "$HP merge-driver $WORK/base.toml $WORK/a.toml $WORK/theirs.toml harmony.network.ports.toml" \
     -n "git merge-file (text)" \
     "git merge-file -q $WORK/a.toml $WORK/base.toml $WORK/theirs.toml"
-hyperfine -N --warmup 3 --runs "$RUNS" \
+hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$WORK/diff.json" \
     -n "harmony-ports diff main~1 theirs" "$HP diff main~1 theirs" \
     -n "git diff main~1 theirs -- registry" \
     "git diff --no-color main~1 theirs -- harmony.network.ports.toml"
+
+# Medians and their ratio, from the same run (hyperfine's summary quotes means).
+python3 - "$WORK/merge.json" "$WORK/diff.json" <<'PY'
+import json, sys
+for path in sys.argv[1:]:
+    results = json.load(open(path))["results"]
+    medians = [(r["command"], r["median"] * 1000) for r in results]
+    for name, ms in medians:
+        print(f"median {ms:7.2f} ms  {name}")
+    print(f"ratio  {medians[0][1] / medians[1][1]:7.2f}x  ({medians[0][0]} / {medians[1][0]})")
+PY

@@ -21,29 +21,18 @@ struct Holder {
     std::size_t index = 0;   // in merged.allocations or merged.released
 };
 
-bool has_allocation(const Registry& side, const Allocation& a) {
-    const Allocation* o = find_named(side.allocations, a.name);
-    return o != nullptr && o->ports == a.ports && o->protocols == a.protocols;
-}
-
-bool has_quarantine(const Registry& side, const Released& r) {
-    return std::any_of(side.released.begin(), side.released.end(), [&](const Released& o) {
-        return o.name == r.name && o.ports == r.ports && o.protocols == r.protocols;
-    });
-}
-
 std::vector<Holder> holders_of(const MergeState& state) {
     std::vector<Holder> out;
     const auto& m = state.merged;
     for (std::size_t i = 0; i < m.allocations.size(); ++i) {
         const auto& a = m.allocations[i];
-        out.push_back({a.name, a.ports, a.protocols, false, has_allocation(state.ours, a),
-                       has_allocation(state.theirs, a), i});
+        out.push_back({a.name, a.ports, a.protocols, false, state.ours_index.holds(a),
+                       state.theirs_index.holds(a), i});
     }
     for (std::size_t i = 0; i < m.released.size(); ++i) {
         const auto& r = m.released[i];
-        out.push_back({r.name, r.ports, r.protocols, true, has_quarantine(state.ours, r),
-                       has_quarantine(state.theirs, r), i});
+        out.push_back({r.name, r.ports, r.protocols, true, state.ours_index.holds(r),
+                       state.theirs_index.holds(r), i});
     }
     std::sort(out.begin(), out.end(),
               [](const Holder& a, const Holder& b) { return a.ports.first < b.ports.first; });
@@ -91,7 +80,7 @@ void settle(MergeState& state, const Holder& loser, const Holder& winner) {
         state.merged.released.erase(state.merged.released.begin() +
                                     static_cast<std::ptrdiff_t>(loser.index));
         c.message = head + fmt::format(" and ends {}'s quarantine there", loser.name);
-    } else if (const Allocation* o = find_named(state.ours.allocations, loser.name)) {
+    } else if (const Allocation* o = state.ours_index.allocation(loser.name)) {
         allocations[loser.index].ports = o->ports;
         allocations[loser.index].protocols = o->protocols;
         c.message = head + fmt::format(" and {} at ours' {}", loser.name,

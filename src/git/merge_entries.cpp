@@ -112,9 +112,9 @@ void merge_pool_fields(MergeState& state, const Pool* base, const Pool& ours, co
 }
 
 void merge_pool(MergeState& state, const std::string& name) {
-    const Pool* base = find_named(state.base.pools, name);
-    const Pool* ours = find_named(state.ours.pools, name);
-    const Pool* theirs = find_named(state.theirs.pools, name);
+    const Pool* base = state.base_index.pool(name);
+    const Pool* ours = state.ours_index.pool(name);
+    const Pool* theirs = state.theirs_index.pool(name);
     bool decided = false;
     const Pool* taken = one_sided(base, ours, theirs, same_pool, decided);
     if (decided) {
@@ -225,9 +225,9 @@ void removed_vs_changed(MergeState& state, const Allocation& base, const Allocat
 }
 
 void merge_allocation(MergeState& state, const std::string& name) {
-    const Allocation* base = find_named(state.base.allocations, name);
-    const Allocation* ours = find_named(state.ours.allocations, name);
-    const Allocation* theirs = find_named(state.theirs.allocations, name);
+    const Allocation* base = state.base_index.allocation(name);
+    const Allocation* ours = state.ours_index.allocation(name);
+    const Allocation* theirs = state.theirs_index.allocation(name);
     bool decided = false;
     const Allocation* taken = one_sided(base, ours, theirs, same_allocation, decided);
     if (decided) {
@@ -242,6 +242,37 @@ void merge_allocation(MergeState& state, const std::string& name) {
 }
 
 }  // namespace
+
+SideIndex::SideIndex(const Registry& registry) {
+    for (const auto& a : registry.allocations) {
+        m_allocations.emplace(a.name, &a);
+    }
+    for (const auto& p : registry.pools) {
+        m_pools.emplace(p.name, &p);
+    }
+    for (const auto& r : registry.released) {
+        m_quarantine.emplace(r.name, r.ports.first, r.ports.last, r.protocols);
+    }
+}
+
+const Allocation* SideIndex::allocation(std::string_view name) const {
+    auto it = m_allocations.find(name);
+    return it == m_allocations.end() ? nullptr : it->second;
+}
+
+const Pool* SideIndex::pool(std::string_view name) const {
+    auto it = m_pools.find(name);
+    return it == m_pools.end() ? nullptr : it->second;
+}
+
+bool SideIndex::holds(const Allocation& a) const {
+    const Allocation* mine = allocation(a.name);
+    return mine != nullptr && mine->ports == a.ports && mine->protocols == a.protocols;
+}
+
+bool SideIndex::holds(const Released& r) const {
+    return m_quarantine.contains({r.name, r.ports.first, r.ports.last, r.protocols});
+}
 
 std::string ports_text(const PortRange& ports, Protocols protocols) {
     std::string text = ports.to_string();

@@ -54,7 +54,7 @@ std::optional<std::string> rule_broken(const Registry& merged) {
 }  // namespace
 
 MergeResult merge_registries(const Registry& base, const Registry& ours, const Registry& theirs) {
-    detail::MergeState state{base, ours, theirs, {}, {}, {}};
+    detail::MergeState state(base, ours, theirs);
     detail::merge_settings(state);
     detail::merge_pools(state);
     detail::merge_allocations(state);
