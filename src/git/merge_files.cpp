@@ -74,6 +74,7 @@ Expected<Registry> read_side(const std::string& text, const Inputs& in, std::str
 Error unmergeable(Error error, const MergeFiles& files) {
     auto text_merged =
         git_merge_file(files.ours, files.base, files.theirs, {"ours", "base", "theirs"});
+    error.hint = {};  // the remedy for markers in a file does not apply to a side being merged
     if (text_merged) {
         error.message += *text_merged ? "; the file holds git's line merge of the two sides"
                                       : "; the file holds git's line merge with conflict markers";

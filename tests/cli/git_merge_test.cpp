@@ -258,6 +258,27 @@ TEST_F(GitMerge, AYamlRegistryMergesAsData) {
     EXPECT_EQ(yaml.hp({"check"}).exit_code, 0);
 }
 
+TEST_F(GitMerge, ARegistryInASubfolderTakesItsRangeFromTheHarmonyTomlBesideIt) {
+    GitRepo sub;
+    std::filesystem::create_directories(sub.path() / "infra");
+    auto init = harmony_ports({"init", "--empty", "--range", "30000-30999"}, sub.path() / "infra",
+                              GitRepo::environment());
+    ASSERT_EQ(init.exit_code, 0) << init.err;
+    sub.hp_ok({"git", "setup"});
+    sub.commit("registry");
+    sub.git_ok({"branch", "side"});
+    auto in_infra = [&](const std::vector<std::string>& args) {
+        auto r = harmony_ports(args, sub.path() / "infra", GitRepo::environment());
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+    };
+    auto m = merge(
+        sub, [&] { in_infra({"allocate", "alpha"}); }, [&] { in_infra({"allocate", "beta"}); });
+    EXPECT_EQ(m.exit_code, 0) << m.err;
+    std::string text = sub.text("infra/harmony.network.ports.toml");
+    EXPECT_TRUE(contains(text, "name = \"alpha\"\nport = 30")) << text;
+    EXPECT_TRUE(contains(text, "name = \"beta\"\nport = 30")) << text;
+}
+
 TEST_F(GitMerge, ASideThatDoesNotLoadLeavesGitsLineMergeAndSaysWhy) {
     auto m = merge(
         repo, [&] { repo.edit("name = \"ceph-rgw\"", "name = \"Ceph_RGW\""); },
@@ -268,6 +289,7 @@ TEST_F(GitMerge, ASideThatDoesNotLoadLeavesGitsLineMergeAndSaysWhy) {
     EXPECT_TRUE(contains(m.err, "harmony.network.ports.toml (theirs):")) << m.err;
     EXPECT_TRUE(contains(m.err, "Ceph_RGW")) << m.err;
     EXPECT_TRUE(contains(m.err, "line merge")) << m.err;
+    EXPECT_FALSE(contains(m.err, "git checkout -m")) << "that remedy is for a file, not a side";
     EXPECT_EQ(repo.git_ok({"status", "--porcelain"}), "UU harmony.network.ports.toml\n");
 }
 
