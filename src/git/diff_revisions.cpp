@@ -33,10 +33,7 @@ Expected<Where> locate(const fs::path& registry_path) {
     w.paths = paths_for(fs::absolute(registry_path));
     auto top = git_toplevel(w.paths.registry.parent_path());
     if (!top) {
-        // Not a git work tree is bad input here, as a file that is not a registry would be.
-        Error e = top.error();
-        e.code = e.code == ErrorCode::not_found ? ErrorCode::invalid_argument : e.code;
-        return std::unexpected(std::move(e));
+        return std::unexpected(top.error());
     }
     w.top = *top;
     auto relative = git_relative_path(w.top, w.paths.registry);
