@@ -22,7 +22,10 @@ std::optional<T> pick(const T& base, const T& ours, const T& theirs) {
 }
 
 std::string in_quotes(std::string_view text) {
-    return "\"" + util::printable_text(text, 60) + "\"";
+    std::string quoted(1, '"');  // appended piecewise: GCC 12 -O3 -Wrestrict on "lit" + str
+    quoted += util::printable_text(text, 60);
+    quoted += '"';
+    return quoted;
 }
 
 void conflict(MergeState& state, MergeConflictKind kind, std::string subject, std::string message,

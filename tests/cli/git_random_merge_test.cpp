@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <harmony/network/registry_file.hpp>
@@ -30,7 +31,7 @@ struct BranchChanges {
 };
 
 std::string base_service(int i) {
-    return "base-" + std::to_string(i);
+    return fmt::format("base-{}", i);
 }
 
 // Sets `name`'s owner by rewriting the registry as a person's editor would leave it: through
@@ -51,7 +52,7 @@ class RandomBranch {
   public:
     RandomBranch(const GitRepo& repo, std::mt19937& rng, int index)
         : m_repo(repo), m_rng(rng), m_index(index) {
-        m_changes.name = "branch-" + std::to_string(index);
+        m_changes.name = fmt::format("branch-{}", index);
     }
 
     BranchChanges run(int operations) {
@@ -75,9 +76,7 @@ class RandomBranch {
     }
 
   private:
-    std::string fresh_name() {
-        return "b" + std::to_string(m_index) + "-s" + std::to_string(m_next++);
-    }
+    std::string fresh_name() { return fmt::format("b{}-s{}", m_index, m_next++); }
     // Pinned ports come from a few hot ones, so branches clash.
     void allocate(bool pinned) {
         std::string name = fresh_name();
@@ -112,7 +111,7 @@ class RandomBranch {
     void edit() {
         std::string s = untouched_base_service();
         if (!s.empty()) {
-            std::string owner = "owner-of-" + m_changes.name;
+            std::string owner = fmt::format("owner-of-{}", m_changes.name);
             set_owner(m_repo, s, owner);
             m_changes.owners[s] = owner;
         }
@@ -177,22 +176,24 @@ void expect_merged(const GitRepo& repo, const std::vector<BranchChanges>& merged
 void expect_diff_is_branch(const GitRepo& repo, const BranchChanges& b) {
     std::set<std::string> expected;
     for (const auto& n : b.added) {
-        expected.insert("added " + n);
+        expected.insert(fmt::format("added {}", n));
     }
     for (const auto& n : b.released) {
-        expected.insert("released " + n);
+        expected.insert(fmt::format("released {}", n));
     }
     for (const auto& [n, owner] : b.owners) {
-        expected.insert("changed " + n + " owner " + owner);
+        expected.insert(fmt::format("changed {} owner {}", n, owner));
     }
     auto r = repo.hp({"diff", "base", b.name, "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     auto doc = nlohmann::json::parse(r.out);
     std::set<std::string> reported;
     for (const auto& c : doc["changes"]) {
-        std::string line = c["kind"].get<std::string>() + " " + c["name"].get<std::string>();
+        std::string line =
+            fmt::format("{} {}", c["kind"].get<std::string>(), c["name"].get<std::string>());
         if (c["kind"] == "changed") {
-            line += " " + c["field"].get<std::string>() + " " + c["new"].get<std::string>();
+            line +=
+                fmt::format(" {} {}", c["field"].get<std::string>(), c["new"].get<std::string>());
         }
         reported.insert(line);
         EXPECT_FALSE(c["breaking"].get<bool>()) << line;
@@ -202,7 +203,7 @@ void expect_diff_is_branch(const GitRepo& repo, const BranchChanges& b) {
 
 // Returns how many of the merges stopped with conflicts.
 int run_scenario(unsigned seed) {
-    SCOPED_TRACE("seed " + std::to_string(seed));
+    SCOPED_TRACE(fmt::format("seed {}", seed));
     std::mt19937 rng(seed);
     GitRepo repo;
     repo.hp_ok({"init"});
@@ -214,9 +215,9 @@ int run_scenario(unsigned seed) {
     repo.git_ok({"tag", "base"});
     std::vector<BranchChanges> branches;
     for (int b = 0; b < k_branches; ++b) {
-        repo.git_ok({"checkout", "-q", "-b", "branch-" + std::to_string(b), "main"});
+        repo.git_ok({"checkout", "-q", "-b", fmt::format("branch-{}", b), "main"});
         branches.push_back(RandomBranch(repo, rng, b).run(6));
-        repo.commit("branch " + std::to_string(b));
+        repo.commit(fmt::format("branch {}", b));
     }
     repo.git_ok({"checkout", "-q", "main"});
     for (const auto& b : branches) {
