@@ -272,7 +272,13 @@ TEST_F(GitMerge, ARegistryInASubfolderTakesItsRangeFromTheHarmonyTomlBesideIt) {
         EXPECT_EQ(r.exit_code, 0) << r.err;
     };
     auto m = merge(
-        sub, [&] { in_infra({"allocate", "alpha"}); }, [&] { in_infra({"allocate", "beta"}); });
+        sub,
+        [&] {
+            in_infra({"allocate", "alpha"});
+        },
+        [&] {
+            in_infra({"allocate", "beta"});
+        });
     EXPECT_EQ(m.exit_code, 0) << m.err;
     std::string text = sub.text("infra/harmony.network.ports.toml");
     EXPECT_TRUE(contains(text, "name = \"alpha\"\nport = 30")) << text;
