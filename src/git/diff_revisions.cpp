@@ -120,4 +120,18 @@ Expected<RegistryDiff> diff_registry_revisions(const fs::path& registry_path,
     return diff_registry_revisions(registry_path, from, to, now);
 }
 
+Expected<fs::path> registry_to_review(const StoreOptions& options) {
+    if (!options.registry.empty()) {
+        return options.registry;
+    }
+    auto where = locate_registry(options);
+    if (!where) {
+        return std::unexpected(where.error());
+    }
+    if (where->paths) {
+        return where->paths->registry;
+    }
+    return fs::current_path() / k_registry_file;
+}
+
 }  // namespace harmony::network

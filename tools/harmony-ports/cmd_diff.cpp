@@ -16,26 +16,6 @@ namespace {
 using util::printable_text;
 using Json = nlohmann::ordered_json;
 
-// The registry file to compare: the named or discovered one, else the default name in the
-// working folder (a registry deleted from the working tree is then "everything removed").
-Expected<std::filesystem::path> registry_to_diff(const GlobalOptions& global) {
-    auto options = store_options(global);
-    if (!options) {
-        return std::unexpected(options.error());
-    }
-    if (!options->registry.empty()) {
-        return options->registry;
-    }
-    auto where = locate_registry(*options);
-    if (!where) {
-        return std::unexpected(where.error());
-    }
-    if (where->paths) {
-        return where->paths->registry;
-    }
-    return std::filesystem::current_path() / k_registry_file;
-}
-
 char sign_of(const RegistryDiffChange& c) {
     if (c.breaking) {
         return '!';
@@ -211,7 +191,11 @@ std::function<int()> setup_diff(CLI::App& app, const GlobalOptions& global) {
         ->type_name("REV2");
     app.add_flag("--json", o->json, "print one JSON object");
     return [o, &global] {
-        auto path = registry_to_diff(global);
+        auto options = store_options(global);
+        if (!options) {
+            return report(options.error());
+        }
+        auto path = registry_to_review(*options);
         if (!path) {
             return report(path.error());
         }

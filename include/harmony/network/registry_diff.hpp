@@ -10,6 +10,7 @@
 
 #include <harmony/network/error.hpp>
 #include <harmony/network/registry.hpp>
+#include <harmony/network/registry_store.hpp>
 
 namespace harmony::network {
 
@@ -95,6 +96,11 @@ struct RegistryDiff {
 Expected<RegistryDiff> diff_registry_revisions(const std::filesystem::path& registry_path,
                                                const std::optional<std::string>& from,
                                                const std::optional<std::string>& to, TimePoint now);
+
+// The registry file a review compares: the one `options` name or discovery finds, else the
+// default name in the current folder (so a registry deleted from the working tree shows as
+// everything removed). Errors: those of locate_registry.
+Expected<std::filesystem::path> registry_to_review(const StoreOptions& options);
 
 // The same, judged at the system clock's time.
 Expected<RegistryDiff> diff_registry_revisions(const std::filesystem::path& registry_path,
