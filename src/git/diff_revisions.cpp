@@ -53,8 +53,9 @@ Expected<Where> locate(const fs::path& registry_path) {
     return w;
 }
 
-Expected<PortRange> range_at(const Where& w, std::string_view revision) {
-    auto text = git_file_at(w.top, revision, w.config_relative);
+// harmony.toml's range in `commit` (named `revision` in messages).
+Expected<PortRange> range_at(const Where& w, std::string_view commit, std::string_view revision) {
+    auto text = git_file_at(w.top, commit, w.config_relative);
     if (!text) {
         return std::unexpected(text.error());
     }
@@ -64,12 +65,17 @@ Expected<PortRange> range_at(const Where& w, std::string_view revision) {
     return parse_harmony_config(**text, label_at(revision, w.config_relative));
 }
 
+// The registry at `revision`: the revision is resolved once, for both files read from it.
 Expected<Registry> registry_at(const Where& w, std::string_view revision) {
-    auto range = range_at(w, revision);
+    auto commit = git_commit_of(w.top, revision);
+    if (!commit) {
+        return std::unexpected(commit.error());
+    }
+    auto range = range_at(w, *commit, revision);
     if (!range) {
         return std::unexpected(range.error());
     }
-    auto text = git_file_at(w.top, revision, w.registry_relative);
+    auto text = git_file_at(w.top, *commit, w.registry_relative);
     if (!text) {
         return std::unexpected(text.error());
     }

@@ -21,13 +21,6 @@ std::optional<T> pick(const T& base, const T& ours, const T& theirs) {
     return std::nullopt;
 }
 
-std::string in_quotes(std::string_view text) {
-    std::string quoted(1, '"');  // appended piecewise: GCC 12 -O3 -Wrestrict on "lit" + str
-    quoted += util::printable_text(text, 60);
-    quoted += '"';
-    return quoted;
-}
-
 void conflict(MergeState& state, MergeConflictKind kind, std::string subject, std::string message,
               MergeRemedy remedy) {
     state.conflicts.push_back(
@@ -191,8 +184,8 @@ void merge_allocation_fields(MergeState& state, const Allocation* base, const Al
             conflict(state, MergeConflictKind::same_field, ours.name,
                      fmt::format("service {}: {} changed on both sides (ours {}, theirs {}); "
                                  "the merged file keeps ours",
-                                 ours.name, f.name, in_quotes(ours.*f.member),
-                                 in_quotes(theirs.*f.member)),
+                                 ours.name, f.name, util::quoted_text(ours.*f.member, 60),
+                                 util::quoted_text(theirs.*f.member, 60)),
                      MergeRemedy::edit);
         }
         merged.*f.member = v.value_or(ours.*f.member);
@@ -275,13 +268,6 @@ bool SideIndex::holds(const Allocation& a) const {
 
 bool SideIndex::holds(const Released& r) const {
     return m_quarantine.contains({r.name, r.ports.first, r.ports.last, r.protocols});
-}
-
-std::string ports_text(const PortRange& ports, Protocols protocols) {
-    std::string text = ports.to_string();
-    text += '/';
-    text += to_string(protocols);
-    return text;
 }
 
 void merge_settings(MergeState& state) {

@@ -8,6 +8,7 @@
 #include <tuple>
 #include <vector>
 
+#include <harmony/network/registry_diff.hpp>
 #include <harmony/network/registry_merge.hpp>
 
 namespace harmony::network::detail {
@@ -46,8 +47,10 @@ struct MergeState {
     std::set<std::string> kept_against_release;
 };
 
-// "25100/tcp", "25090-25099/tcp+udp".
-std::string ports_text(const PortRange& ports, Protocols protocols);
+// "25100/tcp", "25090-25099/tcp+udp": the diff's rendering of held ports.
+inline std::string ports_text(const PortRange& ports, Protocols protocols) {
+    return to_string(PortsHeld{ports, protocols});
+}
 
 // Steps of merge_registries, in order.
 void merge_settings(MergeState& state);

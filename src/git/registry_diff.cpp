@@ -14,6 +14,7 @@ namespace harmony::network {
 namespace {
 
 using util::printable_text;
+using util::quoted_text;
 using Changes = std::vector<RegistryDiffChange>;
 
 PortsHeld held(const Allocation& a) {
@@ -32,14 +33,6 @@ std::string quoted_name(std::string_view name) {
     std::string s = "'";
     s += printable_text(name);
     s += "'";
-    return s;
-}
-
-// A field's text as a message quotes it: "text", printable.
-std::string quoted_text(std::string_view text) {
-    std::string s = "\"";
-    s += printable_text(text);
-    s += "\"";
     return s;
 }
 

@@ -71,9 +71,7 @@ Expected<std::string> git_relative_path(const fs::path& toplevel, const fs::path
     return relative.generic_string();
 }
 
-Expected<std::optional<std::string>> git_file_at(const fs::path& toplevel,
-                                                 std::string_view revision,
-                                                 std::string_view relative_path) {
+Expected<std::string> git_commit_of(const fs::path& toplevel, std::string_view revision) {
     std::string shown = printable_text(revision);
     if (!plausible_revision(revision)) {
         return fail(ErrorCode::invalid_argument, "'" + shown + "' is not a revision name");
@@ -87,8 +85,14 @@ Expected<std::optional<std::string>> git_file_at(const fs::path& toplevel,
         return fail(ErrorCode::invalid_argument,
                     "no commit named '" + shown + "' in " + printable_text(toplevel.string()));
     }
-    std::string object =
-        commit->out.substr(0, commit->out.find('\n')) + ":" + std::string(relative_path);
+    return commit->out.substr(0, commit->out.find('\n'));
+}
+
+Expected<std::optional<std::string>> git_file_at(const fs::path& toplevel, std::string_view commit,
+                                                 std::string_view relative_path) {
+    std::string object(commit);
+    object += ':';
+    object += relative_path;
     auto exists = git(toplevel, {"cat-file", "-e", object});
     if (!exists) {
         return std::unexpected(exists.error());
@@ -101,8 +105,7 @@ Expected<std::optional<std::string>> git_file_at(const fs::path& toplevel,
         return std::unexpected(blob.error());
     }
     if (blob->exit_status != 0) {
-        return std::unexpected(
-            git_failed(*blob, "reading " + printable_text(relative_path) + " at " + shown));
+        return std::unexpected(git_failed(*blob, "reading " + printable_text(object)));
     }
     return std::optional<std::string>(std::move(blob->out));
 }

@@ -16,6 +16,9 @@ namespace harmony::util {
 // "...". So a value quoted in a message or a table cell is one printable line.
 std::string printable_text(std::string_view text, std::size_t limit = 80);
 
+// printable_text(text, limit) between double quotes: how a message quotes a free-text value.
+std::string quoted_text(std::string_view text, std::size_t limit = 80);
+
 // The same rule for a whole message that may already hold values quoted by printable_text:
 // never cut, and backslashes are left alone so those escapes are not escaped twice.
 std::string terminal_safe(std::string_view text);

@@ -20,11 +20,16 @@ Expected<std::filesystem::path> git_toplevel(const std::filesystem::path& folder
 Expected<std::string> git_relative_path(const std::filesystem::path& toplevel,
                                         const std::filesystem::path& path);
 
-// The content of `relative_path` at revision `revision` of the repository at `toplevel`:
-// nullopt when that commit holds no such file. At most k_max_input_bytes are read.
+// The commit `revision` names in the repository at `toplevel`, as its full object id; the
+// revision is screened before git sees it (no leading '-', no ':', no blanks or controls).
 // Errors: invalid_argument (not a revision name, or no commit by that name), io_error.
+Expected<std::string> git_commit_of(const std::filesystem::path& toplevel,
+                                    std::string_view revision);
+
+// The content of `relative_path` in `commit` (an object id from git_commit_of): nullopt when
+// that commit holds no such file. At most k_max_input_bytes are read. Errors: io_error.
 Expected<std::optional<std::string>> git_file_at(const std::filesystem::path& toplevel,
-                                                 std::string_view revision,
+                                                 std::string_view commit,
                                                  std::string_view relative_path);
 
 // The repository-local value of configuration `key`: nullopt when unset. Errors: io_error.
