@@ -13,6 +13,7 @@
 
 #include "commands.hpp"
 #include "live.hpp"
+#include "output.hpp"
 #include "util/printable.hpp"
 
 namespace harmony::cli {
@@ -146,9 +147,9 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
         }
         sort_by_severity(*findings);
         if (o->json) {
-            std::fputs(findings_json(*findings).c_str(), stdout);
+            write_out(findings_json(*findings));
         } else {
-            std::printf("checked %s\n", util::terminal_safe(store->get().label()).c_str());
+            print_out("checked {}\n", util::terminal_safe(store->get().label()));
             print_findings(*findings);
         }
         return count_findings(*findings, Severity::error) > 0 ? 1 : 0;

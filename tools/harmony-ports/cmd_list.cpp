@@ -13,9 +13,11 @@
 namespace harmony::cli {
 namespace {
 
-void print_allocations(const Registry& r, const std::string& pool_filter) {
-    print_out("{:<32} {:<12} {:<8} {:<14} {:<16} {}\n", "NAME", "PORTS", "PROTO", "POOL", "OWNER",
-              "NOTES");
+void print_allocations(const Registry& r, const std::string& pool_filter, bool headers) {
+    if (headers) {
+        print_out("{:<32} {:<12} {:<8} {:<14} {:<16} {}\n", "NAME", "PORTS", "PROTO", "POOL",
+                  "OWNER", "NOTES");
+    }
     std::size_t shown = 0;
     for (const auto& a : r.allocations) {
         if (!pool_filter.empty() && a.pool != (pool_filter == "default" ? "" : pool_filter)) {
@@ -26,7 +28,7 @@ void print_allocations(const Registry& r, const std::string& pool_filter) {
                   a.ports.to_string(), to_string(a.protocols), or_dash(a.pool, 63),
                   or_dash(a.owner, 16), or_dash(a.notes, 60));
     }
-    if (shown == 0) {
+    if (shown == 0 && headers) {
         print_out("(no allocations)\n");
     }
 }
@@ -54,11 +56,17 @@ void print_quarantine(const Registry& r) {
 }
 
 // Every free-text cell goes through or_dash (printable_text): a registry is untrusted input,
-// and the default view shows even a registry that does not validate.
-void print_table(const Registry& r, const std::string& label, const std::string& pool_filter) {
+// and the default view shows even a registry that does not validate. Without headers only the
+// allocation rows are left: the other tables need their headers to be told apart.
+void print_table(const Registry& r, const std::string& label, const std::string& pool_filter,
+                 bool headers) {
+    if (!headers) {
+        print_allocations(r, pool_filter, false);
+        return;
+    }
     print_out("range {} ({} ports) from {}\n\n", r.range.to_string(), r.range.size(),
               util::terminal_safe(label));
-    print_allocations(r, pool_filter);
+    print_allocations(r, pool_filter, true);
     if (!r.pools.empty() && pool_filter.empty()) {
         print_pools(r);
     }
@@ -101,7 +109,7 @@ std::function<int()> setup_list(CLI::App& app, const GlobalOptions& global) {
             write_out(render_list_json(r));
             return 0;
         }
-        print_table(r, loaded->label, opts->pool);
+        print_table(r, loaded->label, opts->pool, !global.no_headers);
         return 0;
     };
 }
@@ -122,7 +130,7 @@ std::function<int()> setup_status(CLI::App& app, const GlobalOptions& global) {
         // The main job shows live conflicts too; a host that cannot be read only loses those.
         auto live = add_host_findings(registry, HostOptions{}, *findings);
         canonicalize(registry);
-        print_table(registry, (*store)->label(), "");
+        print_table(registry, (*store)->label(), "", !global.no_headers);
         write_out("\n");
         print_findings(*findings);
         if (!live) {

@@ -17,11 +17,13 @@ Severity severity_of(Verdict v) {
 }
 
 void print_table(const LiveView& view, const std::string& scope, const std::string& where,
-                 const std::string& registry) {
-    print_out("scanned {} {} via {}, judged by {}\n\n", scope, where, to_string(view.scan.source),
-              util::terminal_safe(registry));
-    print_out("{:<12} {:<5} {:<24} {:<8} {:<16} {:<24} {}\n", "PORT", "PROTO", "ADDRESS", "PID",
-              "PROCESS", "SERVICE", "VERDICT");
+                 const std::string& registry, bool headers) {
+    if (headers) {
+        print_out("scanned {} {} via {}, judged by {}\n\n", scope, where,
+                  to_string(view.scan.source), util::terminal_safe(registry));
+        print_out("{:<12} {:<5} {:<24} {:<8} {:<16} {:<24} {}\n", "PORT", "PROTO", "ADDRESS", "PID",
+                  "PROCESS", "SERVICE", "VERDICT");
+    }
     for (const auto& row : view.rows) {
         const std::string verdict(to_string(row.verdict));
         print_out("{:<12} {:<5} {:<24} {:<8} {:<16} {:<24} {}\n", row.ports.to_string(),
@@ -32,7 +34,7 @@ void print_table(const LiveView& view, const std::string& scope, const std::stri
                       ? verdict
                       : paint(verdict, severity_of(row.verdict)));
     }
-    if (view.rows.empty()) {
+    if (view.rows.empty() && headers) {
         print_out("(nothing listening, nothing registered)\n");
     }
 }
@@ -108,7 +110,7 @@ std::function<int()> setup_scan(CLI::App& app, const GlobalOptions& global) {
                 o->host.netns.empty()
                     ? std::string("on this host")
                     : fmt::format("in network namespace {}", util::printable_text(o->host.netns));
-            print_table(*view, scope, where, loaded->label);
+            print_table(*view, scope, where, loaded->label, !global.no_headers);
         }
         if (!note.empty()) {
             print_err("note", note);

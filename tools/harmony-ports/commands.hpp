@@ -2,7 +2,9 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -31,5 +33,10 @@ std::function<int()> setup_agent(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_merge_driver(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_git(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_diff(CLI::App& app, const GlobalOptions& global);
+std::function<int()> setup_help(CLI::App& app, const GlobalOptions& global);
+std::function<int()> setup_completion(CLI::App& app, const GlobalOptions& global);
+
+// `__complete WORDS...`: the completion scripts' question, answered from the command tree.
+int run_complete(const CLI::App& root, std::vector<std::string> words);
 
 }  // namespace harmony::cli

@@ -18,6 +18,9 @@ namespace {
 
 // Tells the user why the command waits, once, on stderr (stdout stays the command's answer).
 void tell_lock_wait(const fs::path& folder, const LockHolder& holder) {
+    if (quiet()) {
+        return;
+    }
     const std::string who = to_string(holder);
     std::fprintf(stderr, "harmony-ports: waiting for the registry lock on %s, held by %s\n",
                  util::printable_text(folder.native(), 4096).c_str(), who.c_str());
@@ -44,6 +47,14 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
     app.add_option("--store-timeout", global.store_timeout,
                    "seconds to wait for the store to connect or answer (default 5); a token "
                    "comes from $HARMONY_PORTS_STORE_TOKEN");
+    app.add_option("--color", global.color,
+                   "colour: auto (default: on a terminal, unless NO_COLOR is set or TERM=dumb), "
+                   "always or never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+    app.add_flag("--no-headers", global.no_headers,
+                 "print tables without their header lines (for awk, cut and sort)");
+    app.add_flag("-q,--quiet", global.quiet,
+                 "print nothing but errors; the exit code tells the result");
 }
 
 Expected<FleetOptions> fleet_options(const GlobalOptions& global) {
@@ -160,14 +171,8 @@ std::string shell_word(std::string_view text) {
     return word;
 }
 
-bool use_color() {
-    const char* no_color = std::getenv("NO_COLOR");
-    return (no_color == nullptr || *no_color == '\0') && ::isatty(STDOUT_FILENO) == 1;
-}
-
 std::string paint(std::string_view text, Severity severity) {
-    static const bool color = use_color();
-    if (!color) {
+    if (!color_enabled()) {
         return std::string(text);
     }
     const char* code = severity == Severity::error     ? "\033[1;31m"
@@ -178,17 +183,16 @@ std::string paint(std::string_view text, Severity severity) {
 
 void print_findings(const std::vector<Finding>& findings) {
     for (const auto& f : findings) {
-        std::printf("%s: %s [%s]\n", paint(to_string(f.severity), f.severity).c_str(),
-                    f.message.c_str(), f.code.c_str());
+        print_out("{}: {} [{}]\n", paint(to_string(f.severity), f.severity), f.message, f.code);
         if (f.hint.kind != HintKind::none) {
-            std::printf("  hint: %s\n", hint_text(f.hint).c_str());
+            print_out("  hint: {}\n", hint_text(f.hint));
         }
     }
     int errors = count_findings(findings, Severity::error);
     int warnings = count_findings(findings, Severity::warning);
     int infos = count_findings(findings, Severity::info);
-    std::printf("%d error%s, %d warning%s, %d info\n", errors, errors == 1 ? "" : "s", warnings,
-                warnings == 1 ? "" : "s", infos);
+    print_out("{} error{}, {} warning{}, {} info\n", errors, errors == 1 ? "" : "s", warnings,
+              warnings == 1 ? "" : "s", infos);
 }
 
 std::string findings_json(const std::vector<Finding>& findings) {

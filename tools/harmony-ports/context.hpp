@@ -29,10 +29,13 @@ struct GlobalOptions {
     std::string store_tls_ca;  // --store-tls-ca FILE
     std::string store_tls_cert;
     std::string store_tls_key;
-    std::string store_timeout;  // --store-timeout SECONDS
+    std::string store_timeout;   // --store-timeout SECONDS
+    std::string color = "auto";  // --color auto|always|never
+    bool no_headers = false;     // --no-headers: tables without their header lines
+    bool quiet = false;          // -q, --quiet
 };
 
-// Adds --registry, --lock-timeout and the --store options to `app`.
+// Adds --registry, --lock-timeout, the --store options, --color, --no-headers and -q to `app`.
 void add_global_options(CLI::App& app, GlobalOptions& global);
 
 // The fleet options the global options ask for (--store, else the library's choice).
@@ -68,9 +71,6 @@ std::string or_dash(std::string_view text, std::size_t limit = 80);
 // unless it holds only bytes no shell treats specially (print it through print_err or
 // printable_text, which escape control bytes).
 std::string shell_word(std::string_view text);
-
-// True when stdout is a terminal and NO_COLOR is unset.
-bool use_color();
 
 // `text` wrapped in an ANSI colour for `severity` when colour is on.
 std::string paint(std::string_view text, Severity severity);

@@ -7,7 +7,9 @@
 
 #include <harmony/network/version.hpp>
 
+#include "command_tree.hpp"
 #include "commands.hpp"
+#include "manual.hpp"
 #include "output.hpp"
 #include "util/did_you_mean.hpp"
 #include "util/printable.hpp"
@@ -33,6 +35,8 @@ const std::vector<Command>& command_table() {
         {"git", "set up this git repository to merge registries as data", setup_git},
         {"diff", "show what changed in the registry between revisions, and what breaks",
          setup_diff},
+        {"help", "show the help of the program or of a command; write the man pages", setup_help},
+        {"completion", "print the bash, zsh or fish completion script", setup_completion},
     };
     return table;
 }
@@ -41,7 +45,8 @@ const std::vector<Command>& command_table() {
 std::string first_command_word(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
-        if (arg == "--registry" || arg == "--lock-timeout" || arg.starts_with("--store")) {
+        if (arg == "--registry" || arg == "--lock-timeout" || arg == "--color" ||
+            arg.starts_with("--store")) {
             ++i;
             continue;
         }
@@ -58,6 +63,7 @@ int run(int argc, char** argv) {
         "Without a sub-command: the allocation table and policy findings.",
         "harmony-ports"};
     app.set_version_flag("--version", fmt::format("harmony-ports {}", harmony::network::k_version));
+    app.footer(help_footer());
     GlobalOptions global;
     add_global_options(app, global);
     app.require_subcommand(0, 1);
@@ -73,6 +79,10 @@ int run(int argc, char** argv) {
     }
     auto status = setup_status(app, global);
 
+    const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+    if (!args.empty() && args.front() == "__complete") {
+        return run_complete(app, {args.begin() + 1, args.end()});
+    }
     std::string word = first_command_word(argc, argv);
     if (!word.empty() && std::find(names.begin(), names.end(), word) == names.end()) {
         auto hint = harmony::util::closest_match(word, names);
@@ -91,9 +101,13 @@ int run(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        print_err("error", e.what());
+        const std::string unknown = unknown_option_message(app, args);
+        print_err("error", unknown.empty() ? std::string(e.what()) : unknown);
         return 2;
     }
+    set_output_mode({global.quiet, global.color == "always"  ? ColorMode::always
+                                   : global.color == "never" ? ColorMode::never
+                                                             : ColorMode::automatic});
     for (auto& [sub, fn] : commands) {
         if (sub->parsed()) {
             return fn();

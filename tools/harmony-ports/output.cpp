@@ -1,7 +1,9 @@
 #include "output.hpp"
 
+#include <unistd.h>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -18,6 +20,7 @@ struct StreamState {
     int error = 0;
 };
 
+OutputMode g_mode;
 StreamState g_out;
 StreamState g_err;
 network::Hint g_durable;
@@ -35,7 +38,28 @@ bool write_all(std::FILE* stream, std::string_view text) {
 
 }  // namespace
 
+void set_output_mode(OutputMode mode) {
+    g_mode = mode;
+}
+
+bool quiet() {
+    return g_mode.quiet;
+}
+
+bool color_enabled() {
+    if (g_mode.color != ColorMode::automatic) {
+        return g_mode.color == ColorMode::always;
+    }
+    const char* no_color = std::getenv("NO_COLOR");
+    const char* term = std::getenv("TERM");
+    return (no_color == nullptr || *no_color == '\0') &&
+           (term == nullptr || std::string_view(term) != "dumb") && ::isatty(STDOUT_FILENO) == 1;
+}
+
 void write_out(std::string_view text) {
+    if (g_mode.quiet) {
+        return;
+    }
     errno = 0;
     if (!write_all(stdout, text)) {
         remember(g_out, errno);
@@ -50,6 +74,9 @@ void flush_out() {
 }
 
 void print_err(std::string_view label, std::string_view text) {
+    if (g_mode.quiet && label != "error") {
+        return;
+    }
     std::string lines;
     while (true) {
         const auto nl = text.find('\n');

@@ -11,7 +11,22 @@
 
 namespace harmony::cli {
 
-// Writes `text` to standard output; a failure is remembered for finish_output().
+// How the rest of the run prints, set once the options are read.
+enum class ColorMode { automatic, always, never };
+struct OutputMode {
+    bool quiet = false;  // -q: nothing on stdout, nothing on stderr but errors
+    ColorMode color = ColorMode::automatic;
+};
+void set_output_mode(OutputMode mode);
+
+// True when colour is on: --color=always; never for --color=never; otherwise when standard
+// output is a terminal, NO_COLOR is unset or empty and TERM is not "dumb".
+bool color_enabled();
+
+// True under -q/--quiet.
+bool quiet();
+
+// Writes `text` to standard output (nothing under -q); a failure is remembered for finish_output().
 void write_out(std::string_view text);
 
 // fmt::format(...) written to standard output.
@@ -24,8 +39,9 @@ void print_out(fmt::format_string<Args...> format, Args&&... args) {
 // failure is remembered for finish_output().
 void flush_out();
 
-// Writes "harmony-ports: LABEL: TEXT" to standard error, each line of TEXT made terminal-safe
-// (controls escaped, UTF-8 kept); a failure is remembered for finish_output().
+// Writes "harmony-ports: LABEL: TEXT" to standard error (under -q only for label "error"), each
+// line of TEXT made terminal-safe (controls escaped, UTF-8 kept); a failure is remembered for
+// finish_output().
 void print_err(std::string_view label, std::string_view text);
 
 // Says what stays true when standard output fails after this point, e.g. that a port was

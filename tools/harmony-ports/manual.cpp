@@ -1,0 +1,196 @@
+#include "manual.hpp"
+
+#include <algorithm>
+#include <span>
+
+#include <fmt/format.h>
+
+#include <harmony/network/file_io.hpp>
+#include <harmony/network/version.hpp>
+
+#include "command_tree.hpp"
+
+namespace harmony::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Entry {
+    std::string_view term;
+    std::string_view text;
+};
+
+// The exit codes of the product contract, for --help's footer and EXIT STATUS.
+constexpr Entry k_exit_codes[] = {
+    {"0", "success (warnings allowed)"},
+    {"1",
+     "the request cannot be met, or a check found an error: a conflict, an exhausted pool, a "
+     "pinned port taken, an unknown name, a breaking change"},
+    {"2", "bad usage or bad input: the message says FILE:LINE:COL where a position exists"},
+    {"3", "the environment failed: permission, a full disk, an unreachable store, a lost lock"},
+};
+
+constexpr Entry k_environment[] = {
+    {"HARMONY_PORTS_REGISTRY", "the registry file, when --registry is not given"},
+    {"HARMONY_PORTS_LOCK_TIMEOUT", "seconds to wait for the registry lock (default 30)"},
+    {"HARMONY_PORTS_STORE", "the fleet store URL, when --store is not given"},
+    {"HARMONY_PORTS_STORE_TOKEN", "the fleet store's token (never printed)"},
+    {"NO_COLOR", "when set and not empty, no colour unless --color=always"},
+    {"TERM", "no colour for dumb terminals unless --color=always"},
+};
+
+constexpr Entry k_files[] = {
+    {"harmony.network.ports.toml, harmony.network.ports.yaml",
+     "the registry, found by walking up from the working folder"},
+    {"harmony.toml", "the range and the fleet store, beside the registry"},
+};
+
+// Text as roff reads it literally: backslashes and hyphens escaped, and no line that starts
+// with a control character.
+std::string roff(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '\\') {
+            out += "\\e";
+        } else if (c == '-') {
+            out += "\\-";
+        } else {
+            out += c;
+            if (c == '\n') {
+                out += "\\&";
+            }
+        }
+    }
+    return out.starts_with('.') || out.starts_with('\'') ? "\\&" + out : out;
+}
+
+std::string page_name(const CLI::App& command) {
+    std::string name = command_path(command);
+    std::replace(name.begin(), name.end(), ' ', '-');
+    return name;
+}
+
+std::string section(std::string_view title) {
+    return fmt::format(".SH {}\n", title);
+}
+
+std::string entries(std::span<const Entry> list) {
+    std::string out;
+    for (const auto& e : list) {
+        out += fmt::format(".TP\n.B {}\n{}\n", roff(e.term), roff(e.text));
+    }
+    return out;
+}
+
+std::string synopsis(const CLI::App& command) {
+    std::string words = fmt::format(".B {}\n[\\fIOPTIONS\\fR]", roff(command_path(command)));
+    if (!visible_subcommands(command).empty()) {
+        words += " \\fICOMMAND\\fR";
+    }
+    for (const CLI::Option* p : positionals(command)) {
+        const std::string name = fmt::format("\\fI{}\\fR", roff(p->get_name()));
+        words += p->get_required() ? " " + name : " [" + name + "]";
+    }
+    return words + "\n";
+}
+
+std::string options(const CLI::App& command) {
+    std::string out;
+    for (const CLI::Option* o : named_options(command)) {
+        out += fmt::format(".TP\n.B {}\n{}\n", roff(option_usage(*o)), roff(o->get_description()));
+    }
+    return out;
+}
+
+// A sub-command's own sub-commands (store init, git setup), each with its options.
+std::string inner_commands(const CLI::App& command) {
+    std::string out;
+    for (const CLI::App* sub : visible_subcommands(command)) {
+        out += fmt::format(".SS {}\n{}.PP\n{}\n", roff(sub->get_name()), synopsis(*sub),
+                           roff(sub->get_description()));
+        if (!named_options(*sub).empty()) {
+            out += ".PP\nOptions:\n" + options(*sub);
+        }
+    }
+    return out;
+}
+
+std::string see_also(const CLI::App& command) {
+    std::string refs;
+    if (command.get_parent() != nullptr) {
+        return ".BR harmony\\-ports (1)\n";
+    }
+    for (const CLI::App* sub : visible_subcommands(command)) {
+        refs += fmt::format(".BR {} (1),\n", roff(page_name(*sub)));
+    }
+    return refs + ".BR git (1),\n.BR nft (8)\n";
+}
+
+}  // namespace
+
+std::string help_footer() {
+    std::string out = "Exit codes:\n";
+    for (const auto& e : k_exit_codes) {
+        out += fmt::format("  {}  {}\n", e.term, e.text);
+    }
+    return out + "`harmony-ports help COMMAND` or `man harmony-ports-COMMAND` tells more.";
+}
+
+std::string man_page(const CLI::App& command) {
+    const bool root = command.get_parent() == nullptr;
+    std::string name = page_name(command);
+    std::string title = name;
+    std::transform(title.begin(), title.end(), title.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    std::string description = command.get_description();
+    const std::string summary = description.substr(0, description.find('\n'));
+    std::string page = fmt::format(
+        ".\\\" Generated by `harmony-ports help --man-dir`, from the tree --help prints.\n"
+        ".TH \"{}\" \"1\" \"\" \"harmony-ports {}\" \"User Commands\"\n",
+        title, network::k_version);
+    page += section("NAME") + fmt::format("{} \\- {}\n", roff(name), roff(summary));
+    page += section("SYNOPSIS") + synopsis(command);
+    page += section("DESCRIPTION") + roff(description) + "\n";
+    if (root) {
+        page += section("COMMANDS");
+        for (const CLI::App* sub : visible_subcommands(command)) {
+            page += fmt::format(".TP\n.B {}\n{}; see\n.BR {} (1).\n", roff(sub->get_name()),
+                                roff(sub->get_description()), roff(page_name(*sub)));
+        }
+    } else if (!visible_subcommands(command).empty()) {
+        page += section("COMMANDS") + inner_commands(command);
+    }
+    page += section(root ? "GLOBAL OPTIONS" : "OPTIONS") + options(command);
+    if (!root) {
+        page += ".PP\nThe global options of\n.BR harmony\\-ports (1)\napply too.\n";
+    }
+    page += section("EXIT STATUS") + entries(k_exit_codes);
+    if (root) {
+        page += section("ENVIRONMENT") + entries(k_environment);
+        page += section("FILES") + entries(k_files);
+    }
+    return page + section("SEE ALSO") + see_also(command);
+}
+
+network::Expected<int> write_man_pages(const CLI::App& root, const fs::path& folder) {
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    if (ec) {
+        return network::fail(network::ErrorCode::io_error,
+                             fmt::format("cannot create {}: {}", folder.native(), ec.message()));
+    }
+    std::vector<const CLI::App*> pages{&root};
+    for (const CLI::App* sub : visible_subcommands(root)) {
+        pages.push_back(sub);
+    }
+    for (const CLI::App* page : pages) {
+        auto written =
+            network::write_file_atomically(folder / (page_name(*page) + ".1"), man_page(*page));
+        if (!written) {
+            return std::unexpected(written.error());
+        }
+    }
+    return static_cast<int>(pages.size());
+}
+
+}  // namespace harmony::cli
