@@ -8,6 +8,7 @@
 #include <harmony/network/version.hpp>
 
 #include "commands.hpp"
+#include "error_json.hpp"
 #include "output.hpp"
 #include "util/did_you_mean.hpp"
 #include "util/printable.hpp"
@@ -20,6 +21,7 @@ const std::vector<Command>& command_table() {
     static const std::vector<Command> table = {
         {"init", "write harmony.toml and the registry with the ADR-014 table", setup_init},
         {"list", "show the range, pools and allocations", setup_list},
+        {"get", "show one allocation in full, its quarantine and (--host) its holders", setup_get},
         {"allocate", "give a service its port (deterministic, idempotent)", setup_allocate},
         {"release", "free a service's ports into quarantine", setup_release},
         {"check", "report policy and registry problems", setup_check},
@@ -91,11 +93,14 @@ int run(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        print_err("error", e.what());
-        return 2;
+        // Bad usage under --json is JSON too: the words CLI11 chose, exit 2 as ever.
+        set_json_errors(std::find(argv + 1, argv + argc, std::string_view("--json")) !=
+                        argv + argc);
+        return report(Error{ErrorCode::invalid_argument, e.what()});
     }
     for (auto& [sub, fn] : commands) {
         if (sub->parsed()) {
+            set_json_errors(given_json(*sub));
             return fn();
         }
     }
