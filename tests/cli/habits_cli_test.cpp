@@ -299,8 +299,15 @@ TEST_F(Habits, GetHostShowsWhatHoldsItsPortsNow) {
     auto free = run({"get", "dns", "--host", "--netns", ns.name(), "--json"});
     EXPECT_EQ(free.exit_code, 0) << free.err;
     const auto holders = ordered_json::parse(free.out)["holders"];
-    EXPECT_EQ(holders.dump(), R"([{"first":25053,"last":25053,"protocol":"udp","state":"free",)"
-                              R"("address":null,"pid":null,"process":null}])");
+    EXPECT_EQ(holders.dump(), R"([{"first":25053,"last":25053,"protocol":"udp","address":null,)"
+                              R"("pid":null,"process":null,"service":"dns",)"
+                              R"("expected_process":null,"verdict":"not-listening"}])");
+    auto held = run({"get", "ntfy", "--host", "--netns", ns.name(), "--json"});
+    const auto rows = ordered_json::parse(held.out)["holders"];
+    ASSERT_EQ(rows.size(), 1U) << held.out;
+    EXPECT_EQ(rows[0]["pid"], web.pid());
+    EXPECT_EQ(rows[0]["process"], "hp-ntfy");
+    EXPECT_EQ(rows[0]["verdict"], "wrong-process");  // the registry expects ntfy
 }
 
 // On a fleet store a dry run computes on what the store holds and commits nothing.
@@ -324,4 +331,13 @@ TEST(HabitsStore, DryRunsLeaveTheFleetStoreAsItWas) {
     EXPECT_EQ(hp(store, {"store", "snapshot"}, work.path()).out, before);
     auto real = hp(store, {"allocate", "web"}, work.path());
     EXPECT_EQ(real.out, allocate.out);
+}
+
+TEST_F(Habits, ExportReadsItsTopologyFromStandardInputToo) {
+    const fs::path file = k_data / "topology/good.toml";
+    auto from_file = run({"export", "--format", "cpp", "--topology", file.string()});
+    ASSERT_EQ(from_file.exit_code, 0) << from_file.err;
+    auto from_pipe = piped({"export", "--format", "cpp", "--topology", "-"}, read_text(file));
+    EXPECT_EQ(from_pipe.exit_code, 0) << from_pipe.err;
+    EXPECT_EQ(from_pipe.out, from_file.out);
 }

@@ -77,24 +77,6 @@ void print_entries(const NamedEntries& entries, const std::optional<std::vector<
     }
 }
 
-ordered_json holders_json(const std::vector<ScanRow>& held) {
-    auto text_or_null = [](const std::string& s) {
-        return s.empty() ? ordered_json(nullptr) : ordered_json(s);
-    };
-    ordered_json out = ordered_json::array();
-    for (const auto& row : held) {
-        const bool free = row.verdict == Verdict::not_listening;
-        out.push_back({{"first", row.ports.first},
-                       {"last", row.ports.last},
-                       {"protocol", to_string(row.protocol)},
-                       {"state", free ? "free" : "held"},
-                       {"address", text_or_null(row.address)},
-                       {"pid", row.pid == 0 ? ordered_json(nullptr) : ordered_json(row.pid)},
-                       {"process", text_or_null(row.process)}});
-    }
-    return out;
-}
-
 // The allocation's object (allocation_json, the shape list and export give it) plus state,
 // quarantine and, with --host, holders. A name only in quarantine: name, state, quarantine.
 std::string entries_json(const NamedEntries& entries,
@@ -108,7 +90,10 @@ std::string entries_json(const NamedEntries& entries,
         out["quarantine"].push_back(ordered_json::parse(released_json(e)));
     }
     if (held) {
-        out["holders"] = holders_json(*held);
+        out["holders"] = ordered_json::array();
+        for (const auto& row : *held) {
+            out["holders"].push_back(scan_row_json(row));  // the rows of scan --json
+        }
     }
     return out.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
