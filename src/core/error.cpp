@@ -1,6 +1,16 @@
 #include <harmony/network/error.hpp>
 
+#include <fmt/format.h>
+
 namespace harmony::network {
+
+Error error_at(ErrorCode code, ErrorPosition where, std::string_view what, Hint hint) {
+    if (where.line <= 0) {
+        return Error{code, fmt::format("{}: {}", where.file, what), std::move(hint)};
+    }
+    std::string message = fmt::format("{}:{}:{}: {}", where.file, where.line, where.column, what);
+    return Error{code, std::move(message), std::move(hint), std::move(where)};
+}
 
 int exit_code_for(ErrorCode code) noexcept {
     switch (code) {

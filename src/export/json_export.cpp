@@ -9,6 +9,26 @@ namespace {
 
 using nlohmann::ordered_json;
 
+ordered_json allocation_object(const Allocation& a) {
+    return {{"name", a.name},
+            {"first", a.ports.first},
+            {"last", a.ports.last},
+            {"protocols", protocol_list(a.protocols)},
+            {"pool", a.pool.empty() ? ordered_json(nullptr) : ordered_json(a.pool)},
+            {"owner", a.owner},
+            {"notes", a.notes},
+            {"process", a.process}};
+}
+
+ordered_json released_object(const Released& e) {
+    return {{"name", e.name},
+            {"first", e.ports.first},
+            {"last", e.ports.last},
+            {"protocols", protocol_list(e.protocols)},
+            {"released", format_time(e.released_at)},
+            {"until", format_time(e.until)}};
+}
+
 ordered_json list_object(const Registry& input) {
     Registry r = input;
     canonicalize(r);
@@ -23,14 +43,7 @@ ordered_json list_object(const Registry& input) {
     }
     out["allocations"] = ordered_json::array();
     for (const auto& a : r.allocations) {
-        out["allocations"].push_back(
-            {{"name", a.name},
-             {"first", a.ports.first},
-             {"last", a.ports.last},
-             {"protocols", protocol_list(a.protocols)},
-             {"pool", a.pool.empty() ? ordered_json(nullptr) : ordered_json(a.pool)},
-             {"owner", a.owner},
-             {"notes", a.notes}});
+        out["allocations"].push_back(allocation_object(a));
     }
     return out;
 }
@@ -42,6 +55,15 @@ std::string dump(const ordered_json& j) {
 }
 
 }  // namespace
+
+std::string allocation_json(const Allocation& allocation) {
+    return allocation_object(allocation)
+        .dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+std::string released_json(const Released& released) {
+    return released_object(released).dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
 
 std::string render_list_json(const Registry& registry) {
     return dump(list_object(registry));
@@ -59,17 +81,9 @@ std::string export_json(const Registry& input, std::string_view source) {
     for (auto& [key, value] : list.items()) {
         out[key] = value;
     }
-    for (std::size_t i = 0; i < r.allocations.size(); ++i) {
-        out["allocations"][i]["process"] = r.allocations[i].process;
-    }
     out["released"] = ordered_json::array();
     for (const auto& e : r.released) {
-        out["released"].push_back({{"name", e.name},
-                                   {"first", e.ports.first},
-                                   {"last", e.ports.last},
-                                   {"protocols", protocol_list(e.protocols)},
-                                   {"released", format_time(e.released_at)},
-                                   {"until", format_time(e.until)}});
+        out["released"].push_back(released_object(e));
     }
     return dump(out);
 }

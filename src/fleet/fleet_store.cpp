@@ -81,7 +81,7 @@ Expected<LenientLoad> FleetRegistryStore::read_lenient() {
 }
 
 Expected<void> FleetRegistryStore::transact(const RegistryChange& change) {
-    return fleet::run_transaction(*m_impl->registry, change, m_impl->txn_counter, false);
+    return fleet::run_transaction(*m_impl->registry, change, m_impl->txn_counter, false, dry_run());
 }
 
 Expected<void> FleetRegistryStore::replace(const Registry& registry) {

@@ -25,9 +25,9 @@ Expected<Materialized> current(Bucket& bucket, bool need_config);
 // One transaction on the bucket: the change applied to what it holds now, then only the keys
 // that differ written, each compare-and-set, in an order that keeps every promise at every
 // step. `replacing`: the change replaces the whole registry (init, import); the bucket may
-// hold none yet.
+// hold none yet. `dry_run`: everything but the writes.
 Expected<void> run_transaction(Bucket& bucket, const RegistryChange& change,
-                               std::uint64_t& txn_counter, bool replacing);
+                               std::uint64_t& txn_counter, bool replacing, bool dry_run = false);
 
 // The bucket holding hosts' reports: "<registry bucket>-hosts".
 std::string hosts_bucket(const StoreUrl& url);

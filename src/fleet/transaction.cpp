@@ -150,7 +150,7 @@ Expected<Materialized> current(Bucket& bucket, bool need_config) {
 }
 
 Expected<void> run_transaction(Bucket& bucket, const RegistryChange& change,
-                               std::uint64_t& txn_counter, bool replacing) {
+                               std::uint64_t& txn_counter, bool replacing, bool dry_run) {
     const std::string& label = bucket.connection().label();
     for (int attempt = 0; attempt < k_max_attempts; ++attempt) {
         auto m = current(bucket, !replacing);
@@ -168,9 +168,9 @@ Expected<void> run_transaction(Bucket& bucket, const RegistryChange& change,
             error.message = fmt::format("store {}: {}", label, error.message);
             return std::unexpected(std::move(error));
         }
-        if (allocator.revision() == start && !replacing) {
-            return {};  // nothing changed (a replacing change makes a new allocator: compared
-                        // below)
+        if ((allocator.revision() == start && !replacing) || dry_run) {
+            return {};  // nothing changed, or a dry run (a replacing change makes a new
+                        // allocator: compared below)
         }
         // Only the entries the change touched are encoded: the cost follows the change.
         auto changes = changed_keys(base, allocator.registry(), !m->has_config);

@@ -36,11 +36,15 @@ class Decoder {
         m_errors.emplace_back(where, position_prefix(m_file, where) + what);
     }
 
-    // The messages in file order (tables arrive in key order from toml++).
-    std::vector<std::string> take_errors() {
+    // The messages in file order (tables arrive in key order from toml++); `first` is where
+    // the first one is.
+    std::vector<std::string> take_errors(SourcePosition& first) {
         std::stable_sort(m_errors.begin(), m_errors.end(), [](const auto& a, const auto& b) {
             return std::tie(a.first.line, a.first.column) < std::tie(b.first.line, b.first.column);
         });
+        if (!m_errors.empty()) {
+            first = m_errors.front().first;
+        }
         std::vector<std::string> out;
         out.reserve(m_errors.size());
         for (auto& e : m_errors) {
@@ -600,11 +604,11 @@ Decoded decode_registry(const DocNode& root, std::string_view file, PortRange ra
     Decoder decoder(file);
     if (root.kind != DocNode::Kind::table) {
         decoder.error(root.where, "the registry must be a table of keys");
-        out.errors = decoder.take_errors();
+        out.errors = decoder.take_errors(out.first_error);
         return out;
     }
     RegistryReader(decoder, out.registry).root(root);
-    out.errors = decoder.take_errors();
+    out.errors = decoder.take_errors(out.first_error);
     out.conflicts = ConflictFinder(out.registry, file).run();
     return out;
 }

@@ -15,6 +15,7 @@ namespace harmony::network::detail {
 struct Decoded {
     Registry registry;
     std::vector<std::string> errors;  // content errors ("file:line:col: what"); fatal
+    SourcePosition first_error{};     // where the first of `errors` is
     std::vector<Finding> conflicts;   // conflicts between well-formed entries
 };
 

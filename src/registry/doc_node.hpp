@@ -53,4 +53,7 @@ Expected<DocNode> parse_yaml_document(std::string_view text, std::string_view fi
 // "file:line:col: " (or "file: " when the position is unknown).
 std::string position_prefix(std::string_view file, SourcePosition where);
 
+// `where` in `file` as an error's position (line 0: unknown).
+ErrorPosition position_in(std::string_view file, SourcePosition where);
+
 }  // namespace harmony::network::detail

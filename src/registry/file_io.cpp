@@ -271,6 +271,19 @@ Expected<std::string> read_file(const fs::path& path) {
     return read_all(fd.get(), path);
 }
 
+std::string input_label(std::string_view name) {
+    return std::string(name == "-" ? k_stdin_label : name);
+}
+
+Expected<NamedInput> read_input(std::string_view name) {
+    auto text =
+        name == "-" ? read_all(STDIN_FILENO, fs::path(k_stdin_label)) : read_file(fs::path(name));
+    if (!text) {
+        return std::unexpected(text.error());
+    }
+    return NamedInput{std::move(*text), input_label(name)};
+}
+
 Expected<void> write_file_atomically(const fs::path& path, std::string_view text) {
     // The kernel's view first: magic links such as /dev/stdout resolve to no path at all.
     if (auto ok = require_regular_or_missing(path); !ok) {

@@ -32,12 +32,14 @@ Expected<LenientLoad> FileRegistryStore::read_lenient() {
 
 namespace {
 
-// Applies `change` to what is on disk now and writes the result if it differs; `real` is the
-// registry's resolved path, where writers leave their temporaries.
+// Applies `change` to what is on disk now and writes the result if it differs (and `write`);
+// `real` is the registry's resolved path, where writers leave their temporaries.
 Expected<void> change_under_lock(const RegistryPaths& paths, const fs::path& real,
-                                 const RegistryChange& change) {
+                                 const RegistryChange& change, bool write) {
     // Under the lock, temporaries beside the registry belong to writers that died mid-write.
-    remove_stale_temporaries(real);
+    if (write) {
+        remove_stale_temporaries(real);
+    }
     // Read under the lock so no concurrent writer's entry can be lost.
     auto registry = load_registry(paths);
     if (!registry) {
@@ -54,8 +56,9 @@ Expected<void> change_under_lock(const RegistryPaths& paths, const fs::path& rea
         error.message = detail::shown(paths.registry) + ": " + error.message;
         return std::unexpected(std::move(error));
     }
-    if (allocator.revision() == before) {
-        return {};  // nothing changed: no write, so an idempotent call works on read-only files
+    if (allocator.revision() == before || !write) {
+        return {};  // nothing changed (or a dry run): no write, so an idempotent call works on
+                    // read-only files
     }
     return write_file_atomically(
         paths.registry, render_registry(allocator.registry(), format_for_path(paths.registry)));
@@ -76,12 +79,15 @@ Expected<void> FileRegistryStore::transact(const RegistryChange& change) {
     if (!real) {
         return std::unexpected(real.error());
     }
+    if (dry_run()) {
+        return change_under_lock(paths, *real, change, false);  // no lock: nothing is written
+    }
     // The lock lives in the folder the data really is in, shared by every link to it.
     auto lock = RegistryLock::acquire(real->parent_path(), m_lock);
     if (!lock) {
         return std::unexpected(lock.error());
     }
-    return change_under_lock(paths, *real, change);
+    return change_under_lock(paths, *real, change, true);
 }
 
 }  // namespace harmony::network

@@ -92,12 +92,13 @@ std::optional<std::pair<std::size_t, std::string_view>> conflict_marker(std::str
 Expected<LenientLoad> parse_registry_lenient(std::string_view text, RegistryFormat format,
                                              std::string_view file, PortRange range) {
     if (auto marker = conflict_marker(text)) {
-        return fail(ErrorCode::parse_error,
-                    fmt::format("{}:{}:1: unresolved git merge conflict ('{}' marker): the "
-                                "registry was merged as lines of text, which can keep two "
-                                "services on one port or drop one",
-                                file, util::line_column(text, marker->first).line, marker->second),
-                    Hint{HintKind::merge_conflict, std::string(file)});
+        return fail_at(ErrorCode::parse_error,
+                       {std::string(file), util::line_column(text, marker->first).line, 1},
+                       fmt::format("unresolved git merge conflict ('{}' marker): the registry "
+                                   "was merged as lines of text, which can keep two services "
+                                   "on one port or drop one",
+                                   marker->second),
+                       Hint{HintKind::merge_conflict, std::string(file)});
     }
     auto doc = format == RegistryFormat::yaml ? detail::parse_yaml_document(text, file)
                                               : detail::parse_toml_document(text, file);
@@ -110,7 +111,11 @@ Expected<LenientLoad> parse_registry_lenient(std::string_view text, RegistryForm
         for (const auto& e : decoded.errors) {
             message += (message.empty() ? "" : "\n") + e;
         }
-        return fail(ErrorCode::invalid_registry, std::move(message));
+        Error error{ErrorCode::invalid_registry, std::move(message)};
+        if (decoded.first_error.line > 0) {
+            error.position = detail::position_in(file, decoded.first_error);
+        }
+        return std::unexpected(std::move(error));
     }
     return LenientLoad{std::move(decoded.registry), std::move(decoded.conflicts)};
 }

@@ -89,6 +89,10 @@ std::string position_prefix(std::string_view file, SourcePosition where) {
     return fmt::format("{}:{}:{}: ", file, where.line, where.column);
 }
 
+ErrorPosition position_in(std::string_view file, SourcePosition where) {
+    return ErrorPosition{std::string(file), where.line, where.column};
+}
+
 Expected<DocNode> parse_toml_document(std::string_view text, std::string_view file) {
     if (auto size = check_input_size(text, file); !size) {
         return std::unexpected(size.error());
@@ -104,12 +108,12 @@ Expected<DocNode> parse_toml_with_tomlplusplus(std::string_view text, std::strin
         return std::unexpected(size.error());
     }
     if (auto problem = screen_toml(text)) {
-        return fail(ErrorCode::parse_error, position_prefix(file, problem->where) + problem->what);
+        return fail_at(ErrorCode::parse_error, position_in(file, problem->where), problem->what);
     }
     try {
         toml::table table = toml::parse(text, file);
         if (auto deep = too_deep(table, position_of(table.source()), 1)) {
-            return fail(ErrorCode::parse_error, position_prefix(file, *deep) + too_deep_text());
+            return fail_at(ErrorCode::parse_error, position_in(file, *deep), too_deep_text());
         }
         return convert(table);
     } catch (const toml::parse_error& err) {
@@ -120,8 +124,7 @@ Expected<DocNode> parse_toml_with_tomlplusplus(std::string_view text, std::strin
                 c = ' ';
             }
         }
-        return fail(ErrorCode::parse_error,
-                    position_prefix(file, position_of(err.source())) + what);
+        return fail_at(ErrorCode::parse_error, position_in(file, position_of(err.source())), what);
     } catch (const std::exception& err) {
         return fail(ErrorCode::parse_error, fmt::format("{}: {}", file, err.what()));
     }

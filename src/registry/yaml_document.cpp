@@ -132,9 +132,8 @@ Expected<DocNode> parse_yaml_document(std::string_view text, std::string_view fi
                         fmt::format("{}: expected one YAML document, found more", file));
         }
         if (screen.alias) {
-            return fail(ErrorCode::parse_error,
-                        position_prefix(file, position_of(*screen.alias)) +
-                            "YAML aliases (*name) are not allowed in a registry");
+            return fail_at(ErrorCode::parse_error, position_in(file, position_of(*screen.alias)),
+                           "YAML aliases (*name) are not allowed in a registry");
         }
         YAML::Node doc = YAML::Load(input);
         if (screen.documents == 0 || doc.IsNull()) {
@@ -144,9 +143,9 @@ Expected<DocNode> parse_yaml_document(std::string_view text, std::string_view fi
         }
         return convert(doc, 1);
     } catch (const YamlError& e) {
-        return fail(ErrorCode::parse_error, position_prefix(file, e.where) + e.what);
+        return fail_at(ErrorCode::parse_error, position_in(file, e.where), e.what);
     } catch (const YAML::Exception& e) {
-        return fail(ErrorCode::parse_error, position_prefix(file, position_of(e.mark)) + e.msg);
+        return fail_at(ErrorCode::parse_error, position_in(file, position_of(e.mark)), e.msg);
     } catch (const std::exception& e) {
         return fail(ErrorCode::parse_error, fmt::format("{}: {}", file, e.what()));
     }

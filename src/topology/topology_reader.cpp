@@ -38,7 +38,11 @@ class Reader {
         for (const auto& p : m_problems) {
             message += (message.empty() ? "" : "\n") + p.text;
         }
-        return fail(ErrorCode::invalid_argument, std::move(message));
+        Error error{ErrorCode::invalid_argument, std::move(message)};
+        if (m_problems.front().where.line > 0) {
+            error.position = detail::position_in(m_file, m_problems.front().where);
+        }
+        return std::unexpected(std::move(error));
     }
 
     void read_root(const DocNode& root, Topology& out) {
@@ -286,11 +290,11 @@ Expected<Topology> parse_topology(std::string_view text, std::string_view file) 
 }
 
 Expected<Topology> read_topology_file(const std::filesystem::path& path) {
-    auto text = read_file(path);
-    if (!text) {
-        return std::unexpected(text.error());
+    auto input = read_input(path.native());
+    if (!input) {
+        return std::unexpected(input.error());
     }
-    return parse_topology(*text, path.native());
+    return parse_topology(input->text, input->label);
 }
 
 }  // namespace harmony::network

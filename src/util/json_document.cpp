@@ -87,8 +87,8 @@ Expected<json> parse_json_document(std::string_view text, std::string_view file)
     }
     if (auto problem = screen_json(text)) {
         const auto at = util::line_column(text, problem->offset);
-        return fail(ErrorCode::parse_error,
-                    fmt::format("{}:{}:{}: {}", file, at.line, at.column, problem->what));
+        return fail_at(ErrorCode::parse_error, {std::string(file), at.line, at.column},
+                       problem->what);
     }
     try {
         return json::parse(text);
@@ -99,9 +99,8 @@ Expected<json> parse_json_document(std::string_view text, std::string_view file)
         if (auto colon = what.rfind(": "); colon != std::string::npos) {
             what = what.substr(colon + 2);
         }
-        return fail(ErrorCode::parse_error,
-                    fmt::format("{}:{}:{}: invalid JSON: {}", file, at.line, at.column,
-                                util::printable_text(what, 120)));
+        return fail_at(ErrorCode::parse_error, {std::string(file), at.line, at.column},
+                       fmt::format("invalid JSON: {}", util::printable_text(what, 120)));
     } catch (const json::exception& e) {
         return fail(ErrorCode::parse_error,
                     fmt::format("{}: invalid JSON: {}", file, util::printable_text(e.what(), 120)));

@@ -15,10 +15,13 @@ namespace harmony::testing {
 namespace fs = std::filesystem;
 
 StartedProcess::StartedProcess(const std::vector<std::string>& argv, const fs::path& cwd,
-                               const std::map<std::string, std::string>& env) {
+                               const std::map<std::string, std::string>& env,
+                               const std::optional<std::string>& input) {
     int out_pipe[2];
     int err_pipe[2];
-    if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    int in_pipe[2] = {-1, -1};
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0 ||
+        (input && ::pipe2(in_pipe, O_CLOEXEC) != 0)) {
         throw std::runtime_error("pipe failed");
     }
     pid_t pid = ::fork();
@@ -27,7 +30,7 @@ StartedProcess::StartedProcess(const std::vector<std::string>& argv, const fs::p
     }
     if (pid == 0) {
         int devnull = ::open("/dev/null", O_RDONLY);
-        ::dup2(devnull, 0);
+        ::dup2(input ? in_pipe[0] : devnull, 0);
         ::dup2(out_pipe[1], 1);
         ::dup2(err_pipe[1], 2);
         if (::chdir(cwd.c_str()) != 0) {
@@ -50,6 +53,19 @@ StartedProcess::StartedProcess(const std::vector<std::string>& argv, const fs::p
     }
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
+    if (input) {
+        ::close(in_pipe[0]);
+        ::signal(SIGPIPE, SIG_IGN);  // a child that stops reading early fails no test by itself
+        std::string_view rest = *input;
+        while (!rest.empty()) {
+            const ssize_t n = ::write(in_pipe[1], rest.data(), rest.size());
+            if (n <= 0) {
+                break;  // the child stopped reading: it sees what it read
+            }
+            rest.remove_prefix(static_cast<std::size_t>(n));
+        }
+        ::close(in_pipe[1]);
+    }
     m_pid = pid;
     m_out = out_pipe[0];
     m_err = err_pipe[0];
@@ -118,6 +134,13 @@ StartedProcess start_harmony_ports(const std::vector<std::string>& args, const f
 ProcessResult harmony_ports(const std::vector<std::string>& args, const fs::path& cwd,
                             std::map<std::string, std::string> env) {
     return start_harmony_ports(args, cwd, std::move(env)).finish();
+}
+
+ProcessResult harmony_ports_with_input(const std::vector<std::string>& args, const fs::path& cwd,
+                                       const std::string& input) {
+    std::vector<std::string> argv{HARMONY_PORTS_BIN};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return StartedProcess(argv, cwd, {{"HARMONY_PORTS_REGISTRY", ""}}, input).finish();
 }
 
 ProcessResult harmony_ports_in_fresh_netns(const std::vector<std::string>& args,

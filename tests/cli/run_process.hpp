@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::files
 // A child started like run_process but not yet waited for (to signal it mid-run).
 class StartedProcess {
   public:
+    // `input`, when given, is its standard input through a pipe (as `producer | program`
+    // gives it; at most the pipe's 64 KiB buffer), else /dev/null.
     StartedProcess(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
-                   const std::map<std::string, std::string>& env = {});
+                   const std::map<std::string, std::string>& env = {},
+                   const std::optional<std::string>& input = std::nullopt);
     StartedProcess(StartedProcess&& other) noexcept;
     ~StartedProcess();
     StartedProcess(const StartedProcess&) = delete;
@@ -50,6 +54,10 @@ StartedProcess start_harmony_ports(const std::vector<std::string>& args,
 // run_process with HARMONY_PORTS_BIN as argv[0] and NO_COLOR/registry variables cleared.
 ProcessResult harmony_ports(const std::vector<std::string>& args, const std::filesystem::path& cwd,
                             std::map<std::string, std::string> env = {});
+
+// harmony_ports with `input` piped to its standard input.
+ProcessResult harmony_ports_with_input(const std::vector<std::string>& args,
+                                       const std::filesystem::path& cwd, const std::string& input);
 
 // harmony_ports inside a new, empty network namespace (`unshare -n`) when running as root, so
 // what listens on the test machine cannot change the result; plain harmony_ports otherwise.

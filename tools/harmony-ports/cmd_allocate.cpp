@@ -1,4 +1,5 @@
 // `allocate NAME`: place a service by the deterministic rule; print only its port(s).
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <harmony/network/service_name.hpp>
@@ -14,7 +15,7 @@ namespace {
 struct Options {
     std::string name, pool, protocol, owner, notes, process;
     std::string count, port;  // text: read as decimal by the library, not by CLI11
-    bool probe = false, allow_registered = false, json = false;
+    bool probe = false, allow_registered = false, json = false, dry_run = false;
 };
 
 void add_options(CLI::App& app, Options& o) {
@@ -31,6 +32,8 @@ void add_options(CLI::App& app, Options& o) {
     app.add_flag("--allow-registered", o.allow_registered,
                  "keep IANA-registered and known-software ports as candidates");
     app.add_flag("--json", o.json, "print {\"name\",\"first\",\"last\",\"protocols\"}");
+    app.add_flag("--dry-run", o.dry_run,
+                 "print the port it would give and what would change; write nothing");
 }
 
 // The options as the allocator takes them; the library reads and limits every value.
@@ -83,10 +86,12 @@ std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global) 
         AllocateOptions& options = *parsed;
         PortRange ports;
         Protocols protocols = Protocols::tcp;
+        bool changed = false;
         auto store = open_store(global);
         if (!store) {
             return report(store.error());
         }
+        (*store)->set_dry_run(o->dry_run);
         auto done = (*store)->transact([&](PortAllocator& allocator) -> Expected<void> {
             if (o->probe) {
                 // Under the registry lock, so the picture is as fresh as the registry.
@@ -96,10 +101,12 @@ std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global) 
                 }
                 options.probe = std::move(*probe);
             }
+            const auto before = allocator.revision();
             auto placed = allocator.allocate(o->name, options);
             if (!placed) {
                 return std::unexpected(placed.error());
             }
+            changed = allocator.revision() != before;
             ports = *placed;
             protocols = allocator.find(o->name)->protocols;
             return {};
@@ -107,8 +114,16 @@ std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global) 
         if (!done) {
             return report(done.error());
         }
-        // Printed only after the registry is durable on disk; if printing fails, say so.
-        note_durable_change(Hint{HintKind::show_allocation, o->name});
+        if (o->dry_run) {
+            const std::string held = fmt::format("{}/{}", ports.to_string(), to_string(protocols));
+            print_err("dry run",
+                      changed
+                          ? fmt::format("would allocate {} at {} (nothing written)", o->name, held)
+                          : fmt::format("{} already has {} (nothing to write)", o->name, held));
+        } else {
+            // Printed only after the registry is durable on disk; if printing fails, say so.
+            note_durable_change(Hint{HintKind::show_allocation, o->name});
+        }
         if (o->json) {
             nlohmann::ordered_json j{{"name", o->name},
                                      {"first", ports.first},

@@ -59,13 +59,13 @@ Expected<std::vector<Finding>> fleet_findings(FleetRegistryStore& store, const R
     return check_fleet_entries(registry, *entries, now, topology);
 }
 
-// `kubectl get ... -o json` output in `file` judged against `registry`.
+// `kubectl get ... -o json` output in `file` ("-": standard input) judged against `registry`.
 Expected<std::vector<Finding>> kube_findings(const Registry& registry, const std::string& file) {
-    auto text = read_file(file);
-    if (!text) {
-        return std::unexpected(text.error());
+    auto input = read_input(file);
+    if (!input) {
+        return std::unexpected(input.error());
     }
-    auto objects = parse_kube_objects(*text, file);
+    auto objects = parse_kube_objects(input->text, input->label);
     if (!objects) {
         return std::unexpected(objects.error());
     }
@@ -135,7 +135,7 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
             findings->insert(findings->end(), fleet->begin(), fleet->end());
         }
         if (topology) {
-            auto more = check_topology(registry, *topology, o->topology);
+            auto more = check_topology(registry, *topology, input_label(o->topology));
             findings->insert(findings->end(), more.begin(), more.end());
         }
         if (!o->kube.empty()) {

@@ -1,4 +1,5 @@
 // `release NAME`: remove an allocation; its ports wait in quarantine.
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
@@ -10,7 +11,7 @@ std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global) {
     struct Options {
         std::string name;
         std::string quarantine_days;  // text: read as decimal by the library, not by CLI11
-        bool json = false;
+        bool json = false, dry_run = false;
     };
     auto o = std::make_shared<Options>();
     app.add_option("name", o->name, "service name to release")->required();
@@ -19,6 +20,7 @@ std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global) {
                    "quarantine_days, 30)")
         ->type_name("D");
     app.add_flag("--json", o->json, "print the released entry as JSON");
+    app.add_flag("--dry-run", o->dry_run, "say what would be released; write nothing");
     return [o, &app, &global] {
         ReleaseOptions options;
         if (app.count("--quarantine-days") > 0) {
@@ -33,6 +35,7 @@ std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global) {
         if (!store) {
             return report(store.error());
         }
+        (*store)->set_dry_run(o->dry_run);
         auto done = (*store)->transact([&](PortAllocator& allocator) -> Expected<void> {
             auto r = allocator.release(o->name, options);
             if (!r) {
@@ -45,6 +48,18 @@ std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global) {
             return report(done.error());
         }
         bool quarantined = released.until > released.released_at;
+        const std::string held =
+            fmt::format("{}/{}", released.ports.to_string(), to_string(released.protocols));
+        if (o->dry_run) {
+            print_err("dry run", quarantined
+                                     ? fmt::format("would release {} ({}), quarantined until {}",
+                                                   released.name, held, format_time(released.until))
+                                     : fmt::format("would release {} ({}), no quarantine",
+                                                   released.name, held));
+        }
+        if (o->dry_run && !o->json) {
+            return 0;
+        }
         if (o->json) {
             nlohmann::ordered_json j{
                 {"name", released.name},
@@ -55,12 +70,10 @@ std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global) {
                                       : nlohmann::ordered_json(nullptr)}};
             write_out(j.dump() + "\n");
         } else if (quarantined) {
-            print_out("released {} {}/{}; quarantined until {}\n", released.name,
-                      released.ports.to_string(), to_string(released.protocols),
+            print_out("released {} {}; quarantined until {}\n", released.name, held,
                       format_time(released.until));
         } else {
-            print_out("released {} {}/{}; no quarantine\n", released.name,
-                      released.ports.to_string(), to_string(released.protocols));
+            print_out("released {} {}; no quarantine\n", released.name, held);
         }
         return 0;
     };

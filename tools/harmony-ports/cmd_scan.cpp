@@ -80,23 +80,7 @@ std::function<int()> setup_scan(CLI::App& app, const GlobalOptions& global) {
             j["owners_complete"] = view->scan.owners_unknown == 0;
             j["rows"] = nlohmann::ordered_json::array();
             for (const auto& row : view->rows) {
-                auto text_or_null = [](const std::string& s) {
-                    return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s);
-                };
-                nlohmann::ordered_json r;
-                r["first"] = row.ports.first;
-                r["last"] = row.ports.last;
-                r["protocol"] = to_string(row.protocol);
-                r["address"] = text_or_null(row.address);
-                r["pid"] = row.pid == 0 ? nlohmann::ordered_json(nullptr)
-                                        : nlohmann::ordered_json(row.pid);
-                r["process"] = text_or_null(row.process);
-                r["service"] = text_or_null(row.service);
-                r["expected_process"] = text_or_null(row.expected_process);
-                r["verdict"] = row.verdict == Verdict::none
-                                   ? nlohmann::ordered_json(nullptr)
-                                   : nlohmann::ordered_json(to_string(row.verdict));
-                j["rows"].push_back(std::move(r));
+                j["rows"].push_back(scan_row_json(row));
             }
             if (!note.empty()) {
                 j["note"] = note;

@@ -21,6 +21,7 @@ struct Command {
 
 std::function<int()> setup_status(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_init(CLI::App& app, const GlobalOptions& global);
+std::function<int()> setup_get(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_list(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global);

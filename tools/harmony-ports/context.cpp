@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "error_json.hpp"
 #include "hint_text.hpp"
 #include "output.hpp"
 #include "util/printable.hpp"
@@ -140,6 +141,10 @@ Expected<Loaded> load_for_reading(const GlobalOptions& global) {
 }
 
 int report(const Error& error) {
+    if (json_errors()) {
+        write_err(error_json(error));
+        return exit_code_for(error.code);
+    }
     std::string message = error.message;
     if (error.hint.kind != HintKind::none) {
         message += "; " + hint_text(error.hint);  // on the message's last line
@@ -228,6 +233,7 @@ std::string findings_json(const std::vector<Finding>& findings) {
     }
     out["errors"] = count_findings(findings, Severity::error);
     out["warnings"] = count_findings(findings, Severity::warning);
+    out["infos"] = count_findings(findings, Severity::info);
     return out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 

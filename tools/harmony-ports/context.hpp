@@ -61,7 +61,8 @@ struct Loaded {
 Expected<Loaded> load_for_reading(const GlobalOptions& global);
 
 // Prints "harmony-ports: error: LINE" for each line of the message, the last one followed by
-// "; HINT" in the CLI's words when the error has a hint, and returns the exit code.
+// "; HINT" in the CLI's words when the error has a hint (under --json: error_json() instead),
+// and returns the exit code.
 int report(const Error& error);
 
 // A table cell: "-" for empty text, else the text made printable and cut to `limit` characters.

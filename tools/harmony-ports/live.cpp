@@ -34,6 +34,25 @@ Expected<LiveView> look_at_host(const Registry& registry, const HostOptions& opt
     return LiveView{std::move(view->scan), std::move(view->rows), read_host_facts()};
 }
 
+nlohmann::ordered_json scan_row_json(const ScanRow& row) {
+    using nlohmann::ordered_json;
+    auto text_or_null = [](const std::string& s) {
+        return s.empty() ? ordered_json(nullptr) : ordered_json(s);
+    };
+    ordered_json r;
+    r["first"] = row.ports.first;
+    r["last"] = row.ports.last;
+    r["protocol"] = to_string(row.protocol);
+    r["address"] = text_or_null(row.address);
+    r["pid"] = row.pid == 0 ? ordered_json(nullptr) : ordered_json(row.pid);
+    r["process"] = text_or_null(row.process);
+    r["service"] = text_or_null(row.service);
+    r["expected_process"] = text_or_null(row.expected_process);
+    r["verdict"] =
+        row.verdict == Verdict::none ? ordered_json(nullptr) : ordered_json(to_string(row.verdict));
+    return r;
+}
+
 Expected<void> add_host_findings(const Registry& registry, const HostOptions& options,
                                  std::vector<Finding>& findings) {
     auto source = parse_scan_source(options.source);

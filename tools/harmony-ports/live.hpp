@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <harmony/network/allocator.hpp>
 #include <harmony/network/host_check.hpp>
@@ -37,6 +38,10 @@ struct LiveView {
 };
 Expected<LiveView> look_at_host(const Registry& registry, const HostOptions& options,
                                 std::optional<PortRange> ports);
+
+// One row as `scan --json` and `get --host --json` give it: {"first","last","protocol",
+// "address","pid","process","service","expected_process","verdict"}, unknown values null.
+nlohmann::ordered_json scan_row_json(const ScanRow& row);
 
 // Appends `check --host` findings for `registry`'s range to `findings`, most severe first.
 Expected<void> add_host_findings(const Registry& registry, const HostOptions& options,

@@ -9,6 +9,7 @@
 
 #include "command_tree.hpp"
 #include "commands.hpp"
+#include "error_json.hpp"
 #include "manual.hpp"
 #include "output.hpp"
 #include "util/did_you_mean.hpp"
@@ -22,6 +23,7 @@ const std::vector<Command>& command_table() {
     static const std::vector<Command> table = {
         {"init", "write harmony.toml and the registry with the ADR-014 table", setup_init},
         {"list", "show the range, pools and allocations", setup_list},
+        {"get", "show one allocation in full, its quarantine and (--host) its holders", setup_get},
         {"allocate", "give a service its port (deterministic, idempotent)", setup_allocate},
         {"release", "free a service's ports into quarantine", setup_release},
         {"check", "report policy and registry problems", setup_check},
@@ -101,15 +103,18 @@ int run(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
+        // Bad usage under --json is JSON too: exit 2 as ever.
+        set_json_errors(std::find(argv + 1, argv + argc, std::string_view("--json")) !=
+                        argv + argc);
         const std::string unknown = unknown_option_message(app, args);
-        print_err("error", unknown.empty() ? std::string(e.what()) : unknown);
-        return 2;
+        return report(Error{ErrorCode::invalid_argument, unknown.empty() ? e.what() : unknown});
     }
     set_output_mode({global.quiet, global.color == "always"  ? ColorMode::always
                                    : global.color == "never" ? ColorMode::never
                                                              : ColorMode::automatic});
     for (auto& [sub, fn] : commands) {
         if (sub->parsed()) {
+            set_json_errors(given_json(*sub));
             return fn();
         }
     }

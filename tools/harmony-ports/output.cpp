@@ -93,6 +93,13 @@ void print_err(std::string_view label, std::string_view text) {
     }
 }
 
+void write_err(std::string_view text) {
+    errno = 0;
+    if (!write_all(stderr, text) || std::fflush(stderr) != 0) {
+        remember(g_err, errno);
+    }
+}
+
 void note_durable_change(network::Hint hint) {
     g_durable = std::move(hint);
 }

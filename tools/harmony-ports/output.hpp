@@ -44,6 +44,10 @@ void flush_out();
 // finish_output().
 void print_err(std::string_view label, std::string_view text);
 
+// Writes `text` as it is to standard error (callers make it safe: JSON, escaped lines); a
+// failure is remembered for finish_output().
+void write_err(std::string_view text);
+
 // Says what stays true when standard output fails after this point, e.g. that a port was
 // allocated and saved (HintKind::show_allocation): finish_output() adds it to its message.
 void note_durable_change(network::Hint hint);

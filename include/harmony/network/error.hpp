@@ -2,6 +2,7 @@
 #pragma once
 
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,13 +26,23 @@ enum class ErrorCode {
     lock_timeout,       // the registry lock stayed held past the timeout -> exit 3
 };
 
+// Where in an input an error is: the file's label (a path, or "<stdin>") and the 1-based
+// line and column.
+struct ErrorPosition {
+    std::string file;
+    int line = 0;
+    int column = 0;
+};
+
 // An error: a stable code plus a one-line message that already names the file,
 // line:column, port and service involved where they exist.
 // `hint`, when set, says what the caller could do about it (the caller words it).
+// `position`, when set, is the input position the message starts with (for --json output).
 struct Error {
     ErrorCode code;
     std::string message;
     Hint hint{};
+    std::optional<ErrorPosition> position{};
 };
 
 template <typename T>
@@ -45,6 +56,16 @@ inline std::unexpected<Error> fail(ErrorCode code, std::string message) {
 // The same, with a remedy for the caller to word.
 inline std::unexpected<Error> fail(ErrorCode code, std::string message, Hint hint) {
     return std::unexpected<Error>(Error{code, std::move(message), std::move(hint)});
+}
+
+// An error at a place in an input: message "FILE:LINE:COL: WHAT" with `position` set, or
+// "FILE: WHAT" without a position when `where.line` is 0 (unknown).
+Error error_at(ErrorCode code, ErrorPosition where, std::string_view what, Hint hint = {});
+
+// The unexpected value of error_at(...), for `return fail_at(...)`.
+inline std::unexpected<Error> fail_at(ErrorCode code, ErrorPosition where, std::string_view what,
+                                      Hint hint = {}) {
+    return std::unexpected<Error>(error_at(code, std::move(where), what, std::move(hint)));
 }
 
 // The process exit code the CLI uses for an error of this code: 1, 2 or 3 (see product contract).

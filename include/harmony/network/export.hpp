@@ -11,11 +11,21 @@
 
 namespace harmony::network {
 
-// The `list --json` object: {"range":{...},"pools":[...],"allocations":[...]}.
+// The `list --json` object: {"range":{...},"pools":[...],"allocations":[...]}, each
+// allocation as allocation_json() gives it.
 std::string render_list_json(const Registry& registry);
 
-// `export --format json`: the list object plus schema_version, quarantine_days, process
-// names and released entries. Deterministic.
+// One allocation as JSON, compact, the one shape `list --json`, `get --json` and `export
+// --format json` give it: {"name","first","last","protocols":["tcp"|"udp"],"pool" (null for
+// the default pool),"owner","notes","process"}.
+std::string allocation_json(const Allocation& allocation);
+
+// One quarantine entry as JSON, compact, as `get --json` and `export --format json` give it:
+// {"name","first","last","protocols","released","until"} (times in RFC 3339 UTC).
+std::string released_json(const Released& released);
+
+// `export --format json`: the list object plus schema_version, quarantine_days and released
+// entries (released_json()). Deterministic.
 std::string export_json(const Registry& registry, std::string_view source);
 
 // `export --format markdown`: the ADR-style table of pools and allocations, escaped for

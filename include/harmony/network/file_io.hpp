@@ -29,6 +29,22 @@ Expected<void> require_regular_or_missing(const std::filesystem::path& path);
 // file_not_found, permission_denied, io_error, invalid_argument (not a regular file, too big).
 Expected<std::string> read_file(const std::filesystem::path& path);
 
+// An input the caller names, read whole: its text and the label messages give it.
+struct NamedInput {
+    std::string text;
+    std::string label;  // the name as given, or "<stdin>"
+};
+
+// The label standard input has in messages: "<stdin>:3:5: ...".
+inline constexpr std::string_view k_stdin_label = "<stdin>";
+
+// The label messages give the input `name` names: "<stdin>" for "-", else `name`.
+std::string input_label(std::string_view name);
+
+// Reads the input `name` names: "-" is standard input (label "<stdin>", at most
+// k_max_input_bytes like a file, else invalid_argument), anything else read_file(name).
+Expected<NamedInput> read_input(std::string_view name);
+
 // Writes `text` to `path` atomically: a temporary file in the real folder (links resolved),
 // fsync, rename over the target, fsync of the folder. Keeps the old file's mode, owner and
 // group (the group at least, when the caller may not give the file away). Refuses, changing

@@ -42,7 +42,8 @@ std::vector<std::filesystem::path> registry_files_in(const std::filesystem::path
 // k_max_nesting_depth, a dotted key of more than k_max_key_parts parts);
 // content errors (unknown keys, bad names, wrong types, bad ranges, duplicates, overlaps,
 // entries outside the range or their pool) are all collected: invalid_registry whose message
-// holds one "file:line:col: what" line per problem. `range` is the orchestrator range.
+// holds one "file:line:col: what" line per problem (Error::position: the first problem's).
+// `range` is the orchestrator range.
 Expected<Registry> parse_registry(std::string_view text, RegistryFormat format,
                                   std::string_view file, PortRange range);
 

@@ -47,6 +47,17 @@ class RegistryStore {
     // `change` is called as change(PortAllocator&) and returns Expected<T>.
     template <typename Change>
     auto update(Change&& change) -> std::invoke_result_t<Change&, PortAllocator&>;
+
+    // With dry run on, later transactions read and apply their change as ever (same values,
+    // same errors) but write nothing: no file, lock or temporary is touched, no store key is
+    // written. For previews (`allocate --dry-run`).
+    void set_dry_run(bool on) noexcept { m_dry_run = on; }
+
+    // True when transactions only preview their change.
+    [[nodiscard]] bool dry_run() const noexcept { return m_dry_run; }
+
+  private:
+    bool m_dry_run = false;
 };
 
 // Where to find the registry and how long to wait for its lock.

@@ -54,7 +54,8 @@ const std::vector<std::string_view>& cluster_kinds();
 // invalid_argument (content).
 Expected<Topology> parse_topology(std::string_view text, std::string_view file);
 
-// Reads the topology file at `path` (read_file's checks and limits) and parses it. Errors:
+// Reads the topology file at `path` ("-": standard input, labelled "<stdin>"; see read_input)
+// and parses it. Errors:
 // read_file's (file_not_found, invalid_argument for a folder or device, ...), parse_topology's.
 Expected<Topology> read_topology_file(const std::filesystem::path& path);
 

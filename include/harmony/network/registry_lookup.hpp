@@ -1,0 +1,27 @@
+// One name looked up in a registry: what `get NAME` shows.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include <harmony/network/error.hpp>
+#include <harmony/network/registry.hpp>
+
+namespace harmony::network {
+
+// A name's entries in a registry: its allocation (none when the name was released and only
+// waits in quarantine) and its quarantine entries, in canonical order.
+struct NamedEntries {
+    std::optional<Allocation> allocation;
+    std::vector<Released> quarantine;
+};
+
+// The entries named `name` in `registry`. Error: not_found "no allocation named 'NAME' in
+// LABEL" (the name made printable), with " (did you mean OTHER?)" when an allocated or
+// quarantined name is close to it, when the name has neither an allocation nor a quarantine
+// entry.
+Expected<NamedEntries> find_named_entries(const Registry& registry, std::string_view name,
+                                          std::string_view label);
+
+}  // namespace harmony::network

@@ -1,0 +1,45 @@
+#include <harmony/network/registry_lookup.hpp>
+
+#include <algorithm>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "util/did_you_mean.hpp"
+#include "util/printable.hpp"
+
+namespace harmony::network {
+
+Expected<NamedEntries> find_named_entries(const Registry& input, std::string_view name,
+                                          std::string_view label) {
+    Registry registry = input;
+    canonicalize(registry);
+    NamedEntries out;
+    std::vector<std::string> names;
+    for (const auto& a : registry.allocations) {
+        if (a.name == name) {
+            out.allocation = a;
+        }
+        names.push_back(a.name);
+    }
+    for (const auto& e : registry.released) {
+        if (e.name == name) {
+            out.quarantine.push_back(e);
+        }
+        names.push_back(e.name);
+    }
+    if (out.allocation || !out.quarantine.empty()) {
+        return out;
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    const std::string close = util::closest_match(name, names);
+    std::string message =
+        fmt::format("no allocation named '{}' in {}", util::printable_text(name), label);
+    if (!close.empty()) {
+        message += fmt::format(" (did you mean {}?)", util::printable_text(close));
+    }
+    return fail(ErrorCode::not_found, std::move(message));
+}
+
+}  // namespace harmony::network
