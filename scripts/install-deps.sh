@@ -11,6 +11,7 @@ packages=(
   iproute2 procps util-linux
   nftables iptables firewalld libxml2-utils
   nats-server libnats-dev openssl python3-cryptography
+  debhelper dpkg-dev lintian man-db bash-completion zsh fish
 )
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
