@@ -7,7 +7,6 @@
 #include "completion.hpp"
 #include "manual.hpp"
 #include "output.hpp"
-#include "util/did_you_mean.hpp"
 #include "util/printable.hpp"
 
 namespace harmony::cli {
@@ -28,12 +27,12 @@ Expected<const CLI::App*> named_command(const CLI::App& root,
     for (const auto& word : words) {
         const CLI::App* sub = find_subcommand(*at, word);
         if (sub == nullptr) {
-            const std::string hint = util::closest_match(word, subcommand_names(*at));
-            return fail(ErrorCode::invalid_argument,
-                        fmt::format("no command '{}' in '{}' ({})", util::printable_text(word),
-                                    command_path(*at),
-                                    hint.empty() ? fmt::format("see {} --help", command_path(*at))
-                                                 : fmt::format("did you mean {}?", hint)));
+            return fail(
+                ErrorCode::invalid_argument,
+                fmt::format("no command '{}' in '{}' ({})", util::printable_text(word),
+                            command_path(*at),
+                            did_you_mean_or(word, subcommand_names(*at),
+                                            fmt::format("see {} --help", command_path(*at)))));
         }
         at = sub;
     }
@@ -104,11 +103,10 @@ std::function<int()> setup_completion(CLI::App& app, const GlobalOptions& /*glob
     return [shell] {
         auto script = completion_script(*shell);
         if (!script) {
-            const std::string hint = util::closest_match(*shell, completion_shells());
-            print_err("error",
-                      fmt::format("no completion for shell '{}' ({})", util::printable_text(*shell),
-                                  hint.empty() ? std::string("bash, zsh or fish")
-                                               : fmt::format("did you mean {}?", hint)));
+            print_err(
+                "error",
+                fmt::format("no completion for shell '{}' ({})", util::printable_text(*shell),
+                            did_you_mean_or(*shell, completion_shells(), "bash, zsh or fish")));
             return 2;
         }
         write_out(*script);

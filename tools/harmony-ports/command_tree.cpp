@@ -100,6 +100,12 @@ const CLI::Option* accepted_option(const CLI::App& app, std::string_view name) {
     return nullptr;
 }
 
+std::string did_you_mean_or(std::string_view typed, const std::vector<std::string>& candidates,
+                            std::string otherwise) {
+    const std::string hint = util::closest_match(typed, candidates);
+    return hint.empty() ? otherwise : fmt::format("did you mean {}?", hint);
+}
+
 std::string unknown_option_message(const CLI::App& root, const std::vector<std::string>& args) {
     const CLI::App* at = &root;
     bool positional_seen = false;
@@ -122,11 +128,10 @@ std::string unknown_option_message(const CLI::App& root, const std::vector<std::
         if (!name.starts_with("--") && name.size() > 2) {
             continue;  // -abc: CLI11 reads short flags together; its own message says more
         }
-        const std::string hint = util::closest_match(name, accepted_option_names(*at));
         return fmt::format("unknown option '{}' for '{}' ({})", util::printable_text(name),
                            command_path(*at),
-                           hint.empty() ? fmt::format("see {} --help", command_path(*at))
-                                        : fmt::format("did you mean {}?", hint));
+                           did_you_mean_or(name, accepted_option_names(*at),
+                                           fmt::format("see {} --help", command_path(*at))));
     }
     return {};
 }

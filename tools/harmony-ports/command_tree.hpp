@@ -40,6 +40,11 @@ std::vector<std::string> accepted_option_names(const CLI::App& app);
 
 namespace harmony::cli {
 
+// "did you mean X?" for the candidate closest to `typed`, else `otherwise` (the words a
+// message puts in parentheses after an unknown name).
+std::string did_you_mean_or(std::string_view typed, const std::vector<std::string>& candidates,
+                            std::string otherwise);
+
 // The option called `name` ("--json", "-q") that `app` accepts where it stands (its own or a
 // parent's), or nullptr.
 const CLI::Option* accepted_option(const CLI::App& app, std::string_view name);
