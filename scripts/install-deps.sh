@@ -12,8 +12,13 @@ packages=(
   nftables iptables firewalld libxml2-utils
   nats-server libnats-dev openssl python3-cryptography
   debhelper dpkg-dev lintian man-db bash-completion zsh fish
+  chromium prometheus nodejs
 )
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
-echo "install-deps: ${#packages[@]} packages present"
+# Debian's npm, unless the machine's nodejs already brings one (nodesource's does, and the two
+# conflict); then playwright-core by name, which drives the system chromium in the HTML map test.
+command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends npm >/dev/null
+npm ls -g playwright-core >/dev/null 2>&1 || npm install -g --no-fund --no-audit playwright-core >/dev/null
+echo "install-deps: ${#packages[@]} packages present, playwright-core $(npm ls -g playwright-core | grep -o '@[0-9.]*' | head -1)"

@@ -16,6 +16,23 @@ else
   launcher=()
 fi
 
+# stage TITLE: starts a stage; the time each stage took is listed at the end.
+stage_names=()
+stage_starts=()
+stage() {
+  echo "== $1"
+  stage_names+=("$1")
+  stage_starts+=("$SECONDS")
+}
+stage_times() {
+  local i end
+  echo "== time per stage"
+  for i in "${!stage_names[@]}"; do
+    end=${stage_starts[$((i + 1))]:-$SECONDS}
+    printf '%6d s  %s\n' $((end - stage_starts[i])) "${stage_names[$i]}"
+  done
+}
+
 # step LABEL COMMAND...: runs one pass/fail check and counts it.
 step() {
   local label=$1
@@ -69,7 +86,7 @@ run_cargo() {  # run_cargo LABEL: the Rust crate's own tests, each Rust test cou
   rm -f "$log"
 }
 
-echo "== generated files match ../shared/data"
+stage "generated files match ../shared/data"
 if [ -d ../shared/data ]; then
   gen=$(mktemp -d)
   python3 scripts/gen_port_data.py ../shared/data --output "$gen/port_data.cpp" >/dev/null
@@ -89,14 +106,15 @@ else
   echo "test.sh: ../shared/data not present; skipped"
 fi
 
-echo "== formatting (clang-format --dry-run -Werror over every tracked C++ file)"
+stage "formatting (clang-format --dry-run -Werror over every tracked C++ file)"
 step "formatting" check_format
 
-echo "== build (RelWithDebInfo)"
+stage "build (RelWithDebInfo)"
 scripts/build.sh
+stage "every test (ctest)"
 run_ctest build "tests"
 
-echo "== Rust crate (bindings/rust): rustfmt, clippy, cargo test --offline"
+stage "Rust crate (bindings/rust): rustfmt, clippy, cargo test --offline"
 # build.rs builds the library with CMake into the crate's own target folder: the path a user
 # takes from a clean checkout. Warnings are errors there too.
 export HARMONY_PORTS_CMAKE_ARGS=-DHARMONY_PORTS_WERROR=ON
@@ -104,22 +122,24 @@ step "rustfmt" bash -c 'cd bindings/rust && cargo fmt --check'
 step "clippy" bash -c 'cd bindings/rust && cargo clippy --offline --all-targets -- -D warnings'
 run_cargo "Rust tests"
 
-echo "== clang-tidy on the library (src/), warnings as errors"
+stage "clang-tidy on the library (src/), warnings as errors"
 mapfile -t library < <(git ls-files 'src/*.cpp' | grep -v port_data.cpp)
 step "clang-tidy (${#library[@]} files)" scripts/tidy.sh "${library[@]}"
 
-echo "== Release build (-O3, where GCC 12 warns differently) and its unit tests"
-BUILD_DIR=build-release BUILD_TYPE=Release CMAKE_ARGS=-DHARMONY_PORTS_BENCH=OFF scripts/build.sh
+stage "Release build (-O3, where GCC 12 warns differently) and its unit tests"
+BUILD_DIR=build-release BUILD_TYPE=Release CMAKE_ARGS=-DHARMONY_PORTS_BENCH=OFF \
+  scripts/build.sh harmony_ports harmony_ports_shared harmony-ports harmony_ports_unit_tests
 step "unit tests (Release)" build-release/tests/harmony_ports_unit_tests --gtest_brief=1
 
-echo "== build with ASan + UBSan"
+stage "build with ASan + UBSan"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHARMONY_PORTS_SANITIZE=ON \
   -DHARMONY_PORTS_BENCH=OFF -DBUILD_TESTING=ON -DHARMONY_PORTS_WERROR=ON "${launcher[@]}" >/dev/null
 cmake --build build-asan -j "$jobs"
+stage "every test under ASan + UBSan (ctest)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run_ctest build-asan "tests under ASan+UBSan"
 
-echo "== fuzz targets on their seed corpora"
+stage "fuzz targets on their seed corpora"
 # A fixed seed and run count: the same inputs on every CI run (explore with FUZZ_SECONDS).
 if FUZZ_RUNS="${FUZZ_RUNS:-30000}" scripts/run_fuzzers.sh; then
   echo "test.sh: fuzzing found nothing"
@@ -129,5 +149,6 @@ else
   total=$((total + 1))
 fi
 
+stage_times
 echo "tests: $((total - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -3,8 +3,9 @@
 # with dpkg, uses what it installed (the binary, man -w, bash completion in a real bash), and
 # purges it, leaving nothing behind. Needs root and dpkg-buildpackage; else skipped (exit 77).
 # Usage: debian_package.sh SOURCE_DIR VERSION WORK_DIR (a stable WORK_DIR keeps ccache's hits)
-# The package is built unoptimised (DEB_BUILD_OPTIONS=noopt) to keep CI short: what is tested
-# here is the packaging, not the compiler's -O2.
+# The package is built unoptimised (DEB_BUILD_OPTIONS=noopt) on every core (parallel=N; dh
+# builds with -j1 without it) to keep CI short: what is tested here is the packaging, not the
+# compiler's -O2.
 set -euo pipefail
 source=$(realpath "$1") version=$2 package_work=$3
 if [ "$(id -u)" -ne 0 ] || ! command -v dpkg-buildpackage >/dev/null || ! command -v lintian >/dev/null; then
@@ -18,7 +19,7 @@ fi
 work=$(mktemp -d)
 trap 'dpkg --purge harmony-ports >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
-deb=$(PACKAGE_WORK=$package_work DEB_BUILD_OPTIONS="noopt noddebs" \
+deb=$(PACKAGE_WORK=$package_work DEB_BUILD_OPTIONS="noopt noddebs parallel=$(nproc)" \
   "$source/scripts/package-deb.sh" | tail -1)
 [ "$(basename "$deb")" = "harmony-ports_${version}_$(dpkg --print-architecture).deb" ] ||
   fail "unexpected package name: $deb"

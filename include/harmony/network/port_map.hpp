@@ -1,0 +1,148 @@
+// The block at a glance: every port of a range with its state and what the registry, the
+// reference data, the checks and the live hosts say about it. The terminal map, the HTML map
+// and `map --json` all render this one model.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <harmony/network/error.hpp>
+#include <harmony/network/finding.hpp>
+#include <harmony/network/fleet_store.hpp>
+#include <harmony/network/host_scan.hpp>
+#include <harmony/network/registry.hpp>
+
+namespace harmony::network {
+
+// What a port is. Later states are more notable: a map cell covering several ports shows the
+// most notable state among them.
+enum class PortState : std::uint8_t {
+    free,         // in the default pool; nothing claims it
+    registered,   // free, but an IANA assignment or known software names it (the rule skips it)
+    pool,         // free, inside a named pool
+    reserved,     // free, inside a reserved pool
+    quarantined,  // released, still in quarantine
+    allocated,    // a service has it
+    in_use,       // something holds it (this host or a fleet host) but no service has it
+    conflict,     // an error finding names it
+};
+
+// "free", "registered", "pool", "reserved", "quarantined", "allocated", "in-use", "conflict".
+std::string_view to_string(PortState state) noexcept;
+
+// Every state, in order (least notable first).
+inline constexpr PortState k_port_states[] = {
+    PortState::free,        PortState::registered, PortState::pool,   PortState::reserved,
+    PortState::quarantined, PortState::allocated,  PortState::in_use, PortState::conflict};
+
+// A socket holding a port now, on this host or on a fleet host.
+struct PortHolder {
+    std::string host;  // the fleet host that reported it; empty: this host
+    Port port = 0;
+    Protocols protocol = Protocols::tcp;  // tcp or udp
+    std::string address;
+    int pid = 0;          // 0: unknown
+    std::string process;  // empty: unknown
+};
+
+// What is known about one port. Indexes point into the PortMap's vectors; -1: none.
+struct PortDetails {
+    Port port = 0;
+    PortState state = PortState::free;
+    int pool = -1;        // PortMap::pools; -1: the default pool
+    int allocation = -1;  // PortMap::allocations
+    int released = -1;    // PortMap::released
+    std::vector<int> holders;   // PortMap::holders
+    std::vector<int> findings;  // PortMap::findings whose ports cover this port
+    std::vector<std::string> iana;   // "http-alt/tcp": IANA assignments covering the port
+    std::vector<std::string> known;  // "Grafana/tcp": software that listens here by default
+};
+
+// The map of one range.
+struct PortMap {
+    PortRange shown{};           // the ports mapped
+    PortRange range{};           // the registry's orchestrator range
+    std::vector<Pool> pools;     // the registry's pools (all of them, canonical order)
+    std::vector<Allocation> allocations;  // those overlapping `shown`, canonical order
+    std::vector<Released> released;       // those overlapping `shown`, canonical order
+    std::vector<PortHolder> holders;      // those on `shown`, by port, host, protocol
+    std::vector<Finding> findings;        // those naming a port of `shown`, most severe first
+    std::vector<PortDetails> ports;       // one per port of `shown`, in port order
+    bool live_host = false;               // this host's sockets were looked at
+    bool live_fleet = false;              // the fleet's reports were looked at
+};
+
+// What build_port_map maps besides the registry.
+struct PortMapInput {
+    std::optional<PortRange> shown;      // the ports to map; unset: the registry's range
+    std::vector<Finding> findings;       // a check's findings (error ones mark conflicts)
+    std::vector<PortHolder> holders;     // live sockets
+    bool live_host = false;
+    bool live_fleet = false;
+};
+
+// Builds the map: each port's state (conflict when an error finding covers it, else
+// allocated, in-use, quarantined, reserved, pool, registered, free, in that precedence) and
+// details. Errors: invalid_argument when `shown` is not a valid range.
+Expected<PortMap> build_port_map(const Registry& registry, PortMapInput input);
+
+// The ports of the pool named `name`. Error: not_found naming the pool (with the closest
+// name as a did-you-mean when there is one).
+Expected<PortRange> pool_ports(const Registry& registry, std::string_view name);
+
+// The sockets of a scan as holders on this host (host empty), one per listener.
+std::vector<PortHolder> holders_from_scan(const std::vector<Listener>& listeners);
+
+// The sockets of every fleet report that parses, as holders of that report's host (reports
+// that do not parse are skipped: check_fleet_entries reports them as findings).
+std::vector<PortHolder> holders_from_reports(const std::vector<HostReportEntry>& entries);
+
+// How many ports of `map` are in `state`.
+std::size_t count_ports(const PortMap& map, PortState state);
+
+// One cell of a drawn map: a run of ports and the most notable state among them.
+struct MapCell {
+    PortRange ports;
+    PortState state = PortState::free;
+    int pool = -1;  // the pool of the cell's most notable port; -1: the default pool
+};
+
+// The map cut into at most `max_cells` cells of equal width (the last may be shorter): one
+// port per cell when the map has no more ports than that, else ceil(ports / max_cells).
+std::vector<MapCell> map_cells(const PortMap& map, std::size_t max_cells);
+
+// How `render_map_text` draws.
+struct MapTextOptions {
+    bool color = false;    // ANSI colours as well as the characters
+    int columns = 50;      // cells per row
+    int max_rows = 20;     // at most columns * max_rows cells: larger ranges are aggregated
+};
+
+// The terminal map: a title line, rows of cells (the first port of each row on the left,
+// a gap every ten cells), a pool line under each row where a pool starts, and a legend. Each
+// state has its own character, so the map reads the same without colour:
+//   .  free      :  IANA / known software   -  reserved pool (free)
+//   a-z free in the pool lettered A-Z        ~  quarantined
+//   #  allocated (default pool)   A-Z allocated in that pool
+//   @  in use, not allocated      !  conflict
+// Pools past the 26th are drawn as ',' (free) and '%' (allocated). Deterministic.
+std::string render_map_text(const PortMap& map, const MapTextOptions& options);
+
+// The map as JSON: {"shown":{first,last},"range":{first,last},"pools":[...],
+// "allocations":[allocation_json...],"released":[released_json...],"holders":[...],
+// "findings":[{severity,code,message,first,last,service,host}],"counts":{state:N},
+// "live":{"host":bool,"fleet":bool},"ports":[{"port","state","pool"?,"allocation"?,
+// "released"?,"holders"?,"findings"?,"iana"?,"known"?}]} where only ports that are not plain
+// free carry an entry and indexes point into the arrays above. Compact, deterministic.
+std::string port_map_json(const PortMap& map);
+
+// `map --html`: one self-contained page (inline SVG, CSS and JavaScript; nothing loaded from
+// elsewhere) with one element per port carrying data-port, details on hover, a legend, a
+// search box and the conflicts listed; ranges larger than 1,000 ports are drawn as aggregated
+// cells that open up into their ports. `source` names the registry in the title.
+std::string render_map_html(const PortMap& map, std::string_view source);
+
+}  // namespace harmony::network
