@@ -13,11 +13,14 @@
 
 namespace harmony::network::detail {
 
+std::string registry_digest(const Registry& registry) {
+    return fmt::format("{:016x}", fnv1a64(render_registry(registry, RegistryFormat::toml)));
+}
+
 std::string provenance(const Registry& registry, std::string_view source) {
-    const std::string canonical = render_registry(registry, RegistryFormat::toml);
-    return fmt::format("harmony-ports {} from {} (schema {}, digest {:016x})", k_version,
+    return fmt::format("harmony-ports {} from {} (schema {}, digest {})", k_version,
                        util::printable_text(source, 200), registry.schema_version,
-                       fnv1a64(canonical));
+                       registry_digest(registry));
 }
 
 std::vector<PortRun> runs_for(const Registry& registry, Protocols protocol, ExportScope scope) {

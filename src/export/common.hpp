@@ -12,6 +12,9 @@
 
 namespace harmony::network::detail {
 
+// The registry's digest: FNV-1a 64 of its canonical TOML, as 16 hex digits.
+std::string registry_digest(const Registry& registry);
+
 // "harmony-ports 0.1.0 from SOURCE (schema 1, digest 0123456789abcdef)": who made an export
 // from which registry. SOURCE is made printable (no line breaks, quotes or backslashes), so
 // the text is safe inside any line comment. The digest is FNV-1a 64 of the canonical TOML.

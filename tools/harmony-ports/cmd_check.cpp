@@ -9,8 +9,10 @@
 #include <harmony/network/check.hpp>
 #include <harmony/network/fleet_check.hpp>
 #include <harmony/network/kube.hpp>
+#include <harmony/network/metrics.hpp>
 #include <harmony/network/topology.hpp>
 
+#include "checked_store.hpp"
 #include "commands.hpp"
 #include "live.hpp"
 #include "output.hpp"
@@ -18,46 +20,6 @@
 
 namespace harmony::cli {
 namespace {
-
-// The store a check reads: the registry file's or, with --fleet, the fleet store (whose hosts'
-// reports are judged too).
-struct ChosenStore {
-    std::unique_ptr<RegistryStore> store;
-    FleetRegistryStore* fleet = nullptr;  // with --fleet: the same store, for its reports
-    RegistryStore& get() { return *store; }
-};
-
-Expected<ChosenStore> open_chosen_store(const GlobalOptions& global, bool fleet) {
-    ChosenStore chosen;
-    if (fleet) {
-        auto store = open_fleet_store(global);
-        if (!store) {
-            return std::unexpected(store.error());
-        }
-        chosen.fleet = store->get();
-        chosen.store = std::move(*store);
-    } else {
-        auto store = open_store(global);
-        if (!store) {
-            return std::unexpected(store.error());
-        }
-        chosen.store = std::move(*store);
-    }
-    return chosen;
-}
-
-// Every host's latest report in `store` judged against `registry`, tied to `topology`'s
-// clusters when given.
-Expected<std::vector<Finding>> fleet_findings(FleetRegistryStore& store, const Registry& registry,
-                                              const Topology* topology) {
-    auto entries = store.host_reports();
-    if (!entries) {
-        return std::unexpected(entries.error());
-    }
-    const auto now =
-        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    return check_fleet_entries(registry, *entries, now, topology);
-}
 
 // `kubectl get ... -o json` output in `file` ("-": standard input) judged against `registry`.
 Expected<std::vector<Finding>> kube_findings(const Registry& registry, const std::string& file) {
@@ -72,16 +34,47 @@ Expected<std::vector<Finding>> kube_findings(const Registry& registry, const std
     return check_kube(registry, *objects);
 }
 
+// The findings as `format` says, on stdout or atomically into `output`.
+Expected<void> write_report(const std::string& format, const std::string& output,
+                            const std::string& label, const Registry& registry,
+                            const std::vector<Finding>& findings) {
+    if (format == "prometheus") {
+        const auto now =
+            std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+        return emit(render_check_metrics(registry, findings, label, now), output);
+    }
+    if (format == "json") {
+        return emit(findings_json(findings), output);
+    }
+    if (!output.empty() && output != "-") {
+        return emit(fmt::format("checked {}\n{}", util::printable_text(label, 200),
+                                findings_text(findings, false)),
+                    output);
+    }
+    print_out("checked {}\n", util::terminal_safe(label));
+    print_findings(findings);
+    return {};
+}
+
 }  // namespace
 
 std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
     struct Options {
         bool json = false, host = false, fleet = false;
         HostOptions live;
-        std::string topology, kube;
+        std::string topology, kube, format = "text", output;
     };
     auto o = std::make_shared<Options>();
-    app.add_flag("--json", o->json, "print {\"findings\":[...],\"errors\":N,\"warnings\":N}");
+    auto* json =
+        app.add_flag("--json", o->json, "print {\"findings\":[...],\"errors\":N,\"warnings\":N}");
+    app.add_option("--format", o->format,
+                   "text, json (as --json) or prometheus (metrics for node_exporter's textfile "
+                   "collector)")
+        ->check(CLI::IsMember({"text", "json", "prometheus"}))
+        ->excludes(json);
+    app.add_option("--output", o->output,
+                   "write the report to FILE (atomically: a collector never reads half a file)")
+        ->type_name("FILE");
     auto* host = app.add_flag("--host", o->host,
                               "also check what listens on this host: port-in-use, wrong-process, "
                               "not-listening, ephemeral-not-reserved");
@@ -128,11 +121,12 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
         const Registry& registry = checked->registry;
         auto* findings = &checked->findings;
         if (store->fleet) {
-            auto fleet = fleet_findings(*store->fleet, registry, topology ? &*topology : nullptr);
-            if (!fleet) {
-                return report(fleet.error());
+            auto entries = store->fleet->host_reports();
+            if (!entries) {
+                return report(entries.error());
             }
-            findings->insert(findings->end(), fleet->begin(), fleet->end());
+            auto fleet = fleet_findings(*entries, registry, topology ? &*topology : nullptr);
+            findings->insert(findings->end(), fleet.begin(), fleet.end());
         }
         if (topology) {
             auto more = check_topology(registry, *topology, input_label(o->topology));
@@ -146,11 +140,10 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
             findings->insert(findings->end(), more->begin(), more->end());
         }
         sort_by_severity(*findings);
-        if (o->json) {
-            write_out(findings_json(*findings));
-        } else {
-            print_out("checked {}\n", util::terminal_safe(store->get().label()));
-            print_findings(*findings);
+        auto written = write_report(o->json ? "json" : o->format, o->output, store->get().label(),
+                                    registry, *findings);
+        if (!written) {
+            return report(written.error());
         }
         return count_findings(*findings, Severity::error) > 0 ? 1 : 0;
     };

@@ -26,6 +26,7 @@ std::function<int()> setup_list(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global);
+std::function<int()> setup_map(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_scan(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global);
 std::function<int()> setup_store(CLI::App& app, const GlobalOptions& global);

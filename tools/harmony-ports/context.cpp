@@ -176,8 +176,8 @@ std::string shell_word(std::string_view text) {
     return word;
 }
 
-std::string paint(std::string_view text, Severity severity) {
-    if (!color_enabled()) {
+std::string paint(std::string_view text, Severity severity, bool color) {
+    if (!color) {
         return std::string(text);
     }
     const char* code = severity == Severity::error     ? "\033[1;31m"
@@ -186,18 +186,28 @@ std::string paint(std::string_view text, Severity severity) {
     return fmt::format("{}{}\033[0m", code, text);
 }
 
-void print_findings(const std::vector<Finding>& findings) {
+std::string paint(std::string_view text, Severity severity) {
+    return paint(text, severity, color_enabled());
+}
+
+std::string findings_text(const std::vector<Finding>& findings, bool color) {
+    std::string out;
     for (const auto& f : findings) {
-        print_out("{}: {} [{}]\n", paint(to_string(f.severity), f.severity), f.message, f.code);
+        out += fmt::format("{}: {} [{}]\n", paint(to_string(f.severity), f.severity, color),
+                           f.message, f.code);
         if (f.hint.kind != HintKind::none) {
-            print_out("  hint: {}\n", hint_text(f.hint));
+            out += fmt::format("  hint: {}\n", hint_text(f.hint));
         }
     }
     int errors = count_findings(findings, Severity::error);
     int warnings = count_findings(findings, Severity::warning);
     int infos = count_findings(findings, Severity::info);
-    print_out("{} error{}, {} warning{}, {} info\n", errors, errors == 1 ? "" : "s", warnings,
-              warnings == 1 ? "" : "s", infos);
+    return out + fmt::format("{} error{}, {} warning{}, {} info\n", errors, errors == 1 ? "" : "s",
+                             warnings, warnings == 1 ? "" : "s", infos);
+}
+
+void print_findings(const std::vector<Finding>& findings) {
+    write_out(findings_text(findings, color_enabled()));
 }
 
 std::string findings_json(const std::vector<Finding>& findings) {

@@ -73,10 +73,15 @@ std::string or_dash(std::string_view text, std::size_t limit = 80);
 // printable_text, which escape control bytes).
 std::string shell_word(std::string_view text);
 
-// `text` wrapped in an ANSI colour for `severity` when colour is on.
+// `text` wrapped in an ANSI colour for `severity` when colour is on (color_enabled()), or when
+// `color` says so.
 std::string paint(std::string_view text, Severity severity);
+std::string paint(std::string_view text, Severity severity, bool color);
 
-// Prints findings as "severity: message [code]" lines plus a summary line.
+// Findings as "severity: message [code]" lines (with "  hint: ..." lines) plus a summary line.
+std::string findings_text(const std::vector<Finding>& findings, bool color);
+
+// Prints findings_text on stdout, coloured when colour is on.
 void print_findings(const std::vector<Finding>& findings);
 
 // The `check --json` document.

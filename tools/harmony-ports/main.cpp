@@ -27,6 +27,8 @@ const std::vector<Command>& command_table() {
         {"allocate", "give a service its port (deterministic, idempotent)", setup_allocate},
         {"release", "free a service's ports into quarantine", setup_release},
         {"check", "report policy and registry problems", setup_check},
+        {"map", "draw the range: pools, allocations, quarantine, what holds each port",
+         setup_map},
         {"scan", "show what listens on this host, judged by the registry", setup_scan},
         {"export", "render the registry for other tools", setup_export},
         {"store", "set up, snapshot, import and repair a fleet store", setup_store},

@@ -27,7 +27,7 @@ enum class PortState : std::uint8_t {
     quarantined,  // released, still in quarantine
     allocated,    // a service has it
     in_use,       // something holds it (this host or a fleet host) but no service has it
-    conflict,     // an error finding names it
+    conflict,     // an error finding names it (not one about the whole orchestrator range)
 };
 
 // "free", "registered", "pool", "reserved", "quarantined", "allocated", "in-use", "conflict".
@@ -52,20 +52,20 @@ struct PortHolder {
 struct PortDetails {
     Port port = 0;
     PortState state = PortState::free;
-    int pool = -1;        // PortMap::pools; -1: the default pool
-    int allocation = -1;  // PortMap::allocations
-    int released = -1;    // PortMap::released
-    std::vector<int> holders;   // PortMap::holders
-    std::vector<int> findings;  // PortMap::findings whose ports cover this port
+    int pool = -1;                   // PortMap::pools; -1: the default pool
+    int allocation = -1;             // PortMap::allocations
+    int released = -1;               // PortMap::released
+    std::vector<int> holders;        // PortMap::holders
+    std::vector<int> findings;       // PortMap::findings whose ports cover this port
     std::vector<std::string> iana;   // "http-alt/tcp": IANA assignments covering the port
     std::vector<std::string> known;  // "Grafana/tcp": software that listens here by default
 };
 
 // The map of one range.
 struct PortMap {
-    PortRange shown{};           // the ports mapped
-    PortRange range{};           // the registry's orchestrator range
-    std::vector<Pool> pools;     // the registry's pools (all of them, canonical order)
+    PortRange shown{};                    // the ports mapped
+    PortRange range{};                    // the registry's orchestrator range
+    std::vector<Pool> pools;              // the registry's pools (all of them, canonical order)
     std::vector<Allocation> allocations;  // those overlapping `shown`, canonical order
     std::vector<Released> released;       // those overlapping `shown`, canonical order
     std::vector<PortHolder> holders;      // those on `shown`, by port, host, protocol
@@ -77,16 +77,18 @@ struct PortMap {
 
 // What build_port_map maps besides the registry.
 struct PortMapInput {
-    std::optional<PortRange> shown;      // the ports to map; unset: the registry's range
-    std::vector<Finding> findings;       // a check's findings (error ones mark conflicts)
-    std::vector<PortHolder> holders;     // live sockets
+    std::optional<PortRange> shown;   // the ports to map; unset: the registry's range
+    std::vector<Finding> findings;    // a check's findings (error ones mark conflicts)
+    std::vector<PortHolder> holders;  // live sockets
     bool live_host = false;
     bool live_fleet = false;
 };
 
-// Builds the map: each port's state (conflict when an error finding covers it, else
-// allocated, in-use, quarantined, reserved, pool, registered, free, in that precedence) and
-// details. Errors: invalid_argument when `shown` is not a valid range.
+// Builds the map: each port's state and details. The state is in-use when something holds a
+// port no service has (whatever findings say: port-in-use says just that), else conflict when
+// an error finding covers the port (unless it covers the whole orchestrator range: that is a
+// range-wide problem, listed but not painted), else allocated, quarantined, reserved, pool,
+// registered, free, in that precedence. Errors: invalid_argument when `shown` is not a valid range.
 Expected<PortMap> build_port_map(const Registry& registry, PortMapInput input);
 
 // The ports of the pool named `name`. Error: not_found naming the pool (with the closest
@@ -116,9 +118,9 @@ std::vector<MapCell> map_cells(const PortMap& map, std::size_t max_cells);
 
 // How `render_map_text` draws.
 struct MapTextOptions {
-    bool color = false;    // ANSI colours as well as the characters
-    int columns = 50;      // cells per row
-    int max_rows = 20;     // at most columns * max_rows cells: larger ranges are aggregated
+    bool color = false;  // ANSI colours as well as the characters
+    int columns = 50;    // cells per row
+    int max_rows = 20;   // at most columns * max_rows cells: larger ranges are aggregated
 };
 
 // The terminal map: a title line, rows of cells (the first port of each row on the left,
