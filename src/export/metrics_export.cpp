@@ -94,9 +94,15 @@ void pool_metrics(std::string& out, const Registry& registry) {
     };
     std::vector<Counts> counts(map->pools.size() + 1);  // [0]: the default pool
     for (const auto& d : map->ports) {
-        auto& c = counts[static_cast<std::size_t>(d.pool + 1)];
+        auto& c = counts[d.pool < 0 ? 0 : static_cast<std::size_t>(d.pool) + 1];
         const auto state = pool_state(d.state);
-        ++(state == "allocated" ? c.allocated : state == "quarantined" ? c.quarantined : c.free);
+        if (state == "allocated") {
+            ++c.allocated;
+        } else if (state == "quarantined") {
+            ++c.quarantined;
+        } else {
+            ++c.free;
+        }
     }
     for (std::size_t i = 0; i < counts.size(); ++i) {
         const bool named = i > 0;
@@ -128,7 +134,7 @@ std::string render_check_metrics(const Registry& registry, const std::vector<Fin
         "harmony_ports_registry_info{{digest=\"{}\",schema=\"{}\",source=\"{}\",version=\"{}\"}} "
         "1\n",
         detail::registry_digest(registry), registry.schema_version,
-        label_value(util::printable_text(source, 200)), k_version);
+        label_value(util::terminal_safe(source)), k_version);
     return out;
 }
 

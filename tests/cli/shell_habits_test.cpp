@@ -155,6 +155,11 @@ TEST_F(ShellHabits, CompletionOffersCommandsOptionsAndValues) {
               (std::set<std::string>{"bash", "zsh", "fish"}));
     EXPECT_TRUE(offered(run({"__complete", "help", "store", ""})).contains("init"));
     EXPECT_EQ(run({"__complete", "check", "--kube", ""}).out, ":files\n");
+    EXPECT_EQ(offered(run({"__complete", "check", "--format", ""})),
+              (std::set<std::string>{"text", "json", "prometheus"}));
+    EXPECT_EQ(run({"__complete", "map", "--html", ""}).out, ":files\n");
+    EXPECT_EQ(offered(run({"__complete", "map", "--pool", "m"})),
+              (std::set<std::string>{"metrics"}));
 }
 
 TEST_F(ShellHabits, CompletionOffersTheRegistrysNames) {

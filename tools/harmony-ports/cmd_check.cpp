@@ -55,16 +55,67 @@ Expected<void> write_report(const std::string& format, const std::string& output
     print_findings(findings);
     return {};
 }
+struct CheckCommand {
+    bool json = false, host = false, fleet = false;
+    HostOptions live;
+    std::string topology, kube, format = "text", output;
+};
+
+// The topology named by --topology, or none.
+Expected<std::optional<Topology>> optional_topology(const std::string& file) {
+    if (file.empty()) {
+        return std::nullopt;
+    }
+    auto read = read_topology_file(file);
+    if (!read) {
+        return std::unexpected(read.error());
+    }
+    return std::optional<Topology>(std::move(*read));
+}
+
+// Everything the options ask to check, most severe first, with the registry it read.
+Expected<StoreCheck> run_checks(const CheckCommand& o, ChosenStore& store) {
+    auto source = parse_scan_source(o.live.source);
+    if (!source) {
+        return std::unexpected(source.error());
+    }
+    auto topology = optional_topology(o.topology);
+    if (!topology) {
+        return std::unexpected(topology.error());
+    }
+    const Topology* layout = *topology ? &**topology : nullptr;
+    auto checked = check_store(store.get(), CheckOptions{o.host, *source});
+    if (!checked) {
+        return std::unexpected(checked.error());
+    }
+    auto& findings = checked->findings;
+    if (store.fleet != nullptr) {
+        auto entries = store.fleet->host_reports();
+        if (!entries) {
+            return std::unexpected(entries.error());
+        }
+        auto fleet = fleet_findings(*entries, checked->registry, layout);
+        findings.insert(findings.end(), fleet.begin(), fleet.end());
+    }
+    if (layout != nullptr) {
+        auto more = check_topology(checked->registry, *layout, input_label(o.topology));
+        findings.insert(findings.end(), more.begin(), more.end());
+    }
+    if (!o.kube.empty()) {
+        auto more = kube_findings(checked->registry, o.kube);
+        if (!more) {
+            return std::unexpected(more.error());
+        }
+        findings.insert(findings.end(), more->begin(), more->end());
+    }
+    sort_by_severity(findings);
+    return checked;
+}
 
 }  // namespace
 
 std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
-    struct Options {
-        bool json = false, host = false, fleet = false;
-        HostOptions live;
-        std::string topology, kube, format = "text", output;
-    };
-    auto o = std::make_shared<Options>();
+    auto o = std::make_shared<CheckCommand>();
     auto* json =
         app.add_flag("--json", o->json, "print {\"findings\":[...],\"errors\":N,\"warnings\":N}");
     app.add_option("--format", o->format,
@@ -102,50 +153,16 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
         if (!inside) {
             return report(inside.error());
         }
-        auto source = parse_scan_source(o->live.source);
-        if (!source) {
-            return report(source.error());
-        }
-        std::optional<Topology> topology;
-        if (!o->topology.empty()) {
-            auto read = read_topology_file(o->topology);
-            if (!read) {
-                return report(read.error());
-            }
-            topology = std::move(*read);
-        }
-        auto checked = check_store(store->get(), CheckOptions{o->host, *source});
+        auto checked = run_checks(*o, *store);
         if (!checked) {
             return report(checked.error());
         }
-        const Registry& registry = checked->registry;
-        auto* findings = &checked->findings;
-        if (store->fleet) {
-            auto entries = store->fleet->host_reports();
-            if (!entries) {
-                return report(entries.error());
-            }
-            auto fleet = fleet_findings(*entries, registry, topology ? &*topology : nullptr);
-            findings->insert(findings->end(), fleet.begin(), fleet.end());
-        }
-        if (topology) {
-            auto more = check_topology(registry, *topology, input_label(o->topology));
-            findings->insert(findings->end(), more.begin(), more.end());
-        }
-        if (!o->kube.empty()) {
-            auto more = kube_findings(registry, o->kube);
-            if (!more) {
-                return report(more.error());
-            }
-            findings->insert(findings->end(), more->begin(), more->end());
-        }
-        sort_by_severity(*findings);
         auto written = write_report(o->json ? "json" : o->format, o->output, store->get().label(),
-                                    registry, *findings);
+                                    checked->registry, checked->findings);
         if (!written) {
             return report(written.error());
         }
-        return count_findings(*findings, Severity::error) > 0 ? 1 : 0;
+        return count_findings(checked->findings, Severity::error) > 0 ? 1 : 0;
     };
 }
 

@@ -30,6 +30,7 @@ const std::vector<ValueRule>& value_rules() {
     static const std::vector<ValueRule> rules = {
         {"export", "--format", Values::fixed, words_of(network::export_formats())},
         {"init", "--format", Values::fixed, {"toml", "yaml"}},
+        {"check", "--format", Values::fixed, {"text", "json", "prometheus"}},
         {"", "--protocol", Values::fixed, {"tcp", "udp", "tcp+udp"}},
         {"", "--scope", Values::fixed, {"range", "allocations"}},
         {"", "--source", Values::fixed, {"auto", "netlink", "proc"}},
@@ -40,6 +41,7 @@ const std::vector<ValueRule>& value_rules() {
         {"", "--kube", Values::files},
         {"", "--topology", Values::files},
         {"", "--output", Values::files},
+        {"", "--html", Values::files},
         {"", "--from", Values::files},
         {"", "--store-creds", Values::files},
         {"", "--store-tls-ca", Values::files},

@@ -23,7 +23,8 @@ namespace harmony::network {
 //                                                   default pool is pool="default"
 //   harmony_ports_allocations                       services in the registry
 //   harmony_ports_registry_info{digest,schema,source,version}  always 1
-// Label values are escaped as the format asks; `source` is made printable. Deterministic.
+// Label values are escaped as the format asks; `source` is made printable (terminal_safe).
+// Deterministic.
 std::string render_check_metrics(const Registry& registry, const std::vector<Finding>& findings,
                                  std::string_view source, TimePoint checked_at);
 
