@@ -2,6 +2,10 @@
 #include <harmony/network/export.hpp>
 #include <harmony/network/port_map.hpp>
 
+#include <type_traits>
+#include <utility>
+
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace harmony::network {
@@ -36,30 +40,55 @@ ordered_json holder_object(const PortHolder& h) {
     return j;
 }
 
-ordered_json port_object(const PortDetails& d) {
-    ordered_json j{{"port", d.port}, {"state", to_string(d.state)}};
-    if (d.pool >= 0) {
-        j["pool"] = d.pool;
+std::string dump(const ordered_json& j) {
+    return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+// `"key":[a,b]` for a list of numbers or of strings (strings JSON-escaped).
+template <typename T>
+void append_list(std::string& out, std::string_view key, const std::vector<T>& items) {
+    if (items.empty()) {
+        return;
     }
-    if (d.allocation >= 0) {
-        j["allocation"] = d.allocation;
+    out += fmt::format(",\"{}\":[", key);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        out += i == 0 ? "" : ",";
+        if constexpr (std::is_same_v<T, std::string>) {
+            out += dump(ordered_json(items[i]));
+        } else {
+            out += fmt::format("{}", items[i]);
+        }
     }
-    if (d.released >= 0) {
-        j["released"] = d.released;
+    out += ']';
+}
+
+// One port's entry, written directly: the ports array is most of the document, and a JSON
+// tree per port costs more than the rest of `map` together.
+void append_port(std::string& out, const PortDetails& d) {
+    out += fmt::format("{{\"port\":{},\"state\":\"{}\"", d.port, to_string(d.state));
+    for (const auto& [key, index] :
+         {std::pair{"pool", d.pool}, std::pair{"allocation", d.allocation},
+          std::pair{"released", d.released}}) {
+        if (index >= 0) {
+            out += fmt::format(",\"{}\":{}", key, index);
+        }
     }
-    if (!d.holders.empty()) {
-        j["holders"] = d.holders;
+    append_list(out, "holders", d.holders);
+    append_list(out, "findings", d.findings);
+    append_list(out, "iana", d.iana);
+    append_list(out, "known", d.known);
+    out += '}';
+}
+
+// `"key":[...]` of already rendered JSON values.
+template <typename Entry, typename Render>
+std::string rendered_list(std::string_view key, const std::vector<Entry>& entries, Render render) {
+    std::string out = fmt::format(",\"{}\":[", key);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        out += i == 0 ? "" : ",";
+        out += render(entries[i]);
     }
-    if (!d.findings.empty()) {
-        j["findings"] = d.findings;
-    }
-    if (!d.iana.empty()) {
-        j["iana"] = d.iana;
-    }
-    if (!d.known.empty()) {
-        j["known"] = d.known;
-    }
-    return j;
+    return out + "]";
 }
 
 bool plain_free(const PortDetails& d) {
@@ -69,44 +98,41 @@ bool plain_free(const PortDetails& d) {
 }  // namespace
 
 std::string port_map_json(const PortMap& map) {
-    ordered_json out;
-    out["shown"] = range_object(map.shown);
-    out["range"] = range_object(map.range);
-    out["pools"] = ordered_json::array();
+    ordered_json head;
+    head["shown"] = range_object(map.shown);
+    head["range"] = range_object(map.range);
+    head["pools"] = ordered_json::array();
     for (const auto& p : map.pools) {
         ordered_json pool{{"name", p.name}};
         pool.update(range_object(p.ports));
         pool["reserved"] = p.reserved;
-        out["pools"].push_back(std::move(pool));
+        head["pools"].push_back(std::move(pool));
     }
-    out["allocations"] = ordered_json::array();
-    for (const auto& a : map.allocations) {
-        out["allocations"].push_back(ordered_json::parse(allocation_json(a)));
-    }
-    out["released"] = ordered_json::array();
-    for (const auto& r : map.released) {
-        out["released"].push_back(ordered_json::parse(released_json(r)));
-    }
-    out["holders"] = ordered_json::array();
-    for (const auto& h : map.holders) {
-        out["holders"].push_back(holder_object(h));
-    }
-    out["findings"] = ordered_json::array();
-    for (const auto& f : map.findings) {
-        out["findings"].push_back(finding_object(f));
-    }
-    out["counts"] = ordered_json::object();
+    std::string out = dump(head);
+    out.pop_back();  // the closing brace: the arrays below follow
+    out += rendered_list("allocations", map.allocations, allocation_json);
+    out += rendered_list("released", map.released, released_json);
+    out += rendered_list("holders", map.holders,
+                         [](const PortHolder& h) { return dump(holder_object(h)); });
+    out += rendered_list("findings", map.findings,
+                         [](const Finding& f) { return dump(finding_object(f)); });
+    ordered_json tail;
+    tail["counts"] = ordered_json::object();
     for (PortState s : k_port_states) {
-        out["counts"][std::string(to_string(s))] = count_ports(map, s);
+        tail["counts"][std::string(to_string(s))] = count_ports(map, s);
     }
-    out["live"] = {{"host", map.live_host}, {"fleet", map.live_fleet}};
-    out["ports"] = ordered_json::array();
+    tail["live"] = {{"host", map.live_host}, {"fleet", map.live_fleet}};
+    std::string rest = dump(tail);
+    out += "," + rest.substr(1, rest.size() - 2) + ",\"ports\":[";
+    bool first = true;
     for (const auto& d : map.ports) {
         if (!plain_free(d)) {
-            out["ports"].push_back(port_object(d));
+            out += first ? "" : ",";
+            append_port(out, d);
+            first = false;
         }
     }
-    return out.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+    return out + "]}";
 }
 
 }  // namespace harmony::network

@@ -105,22 +105,43 @@ std::string row_text(const std::vector<MapCell>& cells, std::size_t begin, std::
     return out;
 }
 
-// The column under which each pool starting in this row begins, and the pools' names.
-std::string pool_marks(const PortMap& map, const std::vector<MapCell>& cells, std::size_t begin,
-                       std::size_t end, int label_width) {
+// Where a boundary starts on the map: a pool, or the orchestrator range on a wider map.
+struct Boundary {
+    Port first;
+    std::string name;
+};
+
+std::vector<Boundary> boundaries(const PortMap& map) {
+    std::vector<Boundary> out;
+    if (map.range != map.shown && map.range.overlaps(map.shown)) {
+        out.push_back({std::max(map.range.first, map.shown.first),
+                       fmt::format("range {}", map.range.to_string())});
+    }
+    for (const auto& pool : map.pools) {
+        if (pool.ports.overlaps(map.shown)) {
+            out.push_back(
+                {std::max(pool.ports.first, map.shown.first), util::printable_text(pool.name, 40)});
+        }
+    }
+    return out;
+}
+
+// The line under a row: '^' under each cell where a boundary starts, then their names; empty
+// when none starts in the row.
+std::string boundary_marks(const std::vector<Boundary>& starts, const std::vector<MapCell>& cells,
+                           std::size_t begin, std::size_t end, int label_width) {
     std::string marks(static_cast<std::size_t>(label_width), ' ');
     std::string names;
     for (std::size_t i = begin; i < end; ++i) {
-        for (std::size_t p = 0; p < map.pools.size(); ++p) {
-            const Port first = std::max(map.pools[p].ports.first, map.shown.first);
-            if (map.pools[p].ports.overlaps(map.shown) && cells[i].ports.contains(first)) {
-                const std::size_t column =
-                    static_cast<std::size_t>(label_width) + (i - begin) + (i - begin) / k_group;
-                marks.resize(std::max(marks.size(), column + 1), ' ');
-                marks[column] = '^';
-                names += fmt::format("{}{}", names.empty() ? "" : ", ",
-                                     util::printable_text(map.pools[p].name, 40));
+        for (const auto& b : starts) {
+            if (!cells[i].ports.contains(b.first)) {
+                continue;
             }
+            const std::size_t column =
+                static_cast<std::size_t>(label_width) + (i - begin) + (i - begin) / k_group;
+            marks.resize(std::max(marks.size(), column + 1), ' ');
+            marks[column] = '^';
+            names += fmt::format("{}{}", names.empty() ? "" : ", ", b.name);
         }
     }
     if (names.empty()) {
@@ -203,12 +224,13 @@ std::string render_map_text(const PortMap& map, const MapTextOptions& options) {
     const auto cells = map_cells(map, max_cells);
     const std::size_t width = cells.empty() ? 1 : cells.front().ports.size();
     const int label_width = static_cast<int>(fmt::formatted_size("{}", map.shown.last)) + 1;
+    const auto starts = boundaries(map);
     std::string out = title_line(map, width);
     for (std::size_t begin = 0; begin < cells.size(); begin += columns) {
         const std::size_t end = std::min(cells.size(), begin + columns);
         out += fmt::format("{:<{}}", cells[begin].ports.first, label_width);
         out += row_text(cells, begin, end, options.color);
-        out += "\n" + pool_marks(map, cells, begin, end, label_width);
+        out += "\n" + boundary_marks(starts, cells, begin, end, label_width);
     }
     out += legend_line(map, options.color);
     out += pool_lines(map, options.color);

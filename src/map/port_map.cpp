@@ -182,6 +182,7 @@ Expected<PortMap> build_port_map(const Registry& registry, PortMapInput input) {
     mark_live_and_findings(map);
     for (auto& d : map.ports) {
         d.state = state_of(map, d);
+        ++map.counts[static_cast<std::size_t>(d.state)];
     }
     return map;
 }

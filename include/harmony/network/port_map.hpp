@@ -3,6 +3,7 @@
 // and `map --json` all render this one model.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -71,8 +72,9 @@ struct PortMap {
     std::vector<PortHolder> holders;      // those on `shown`, by port, host, protocol
     std::vector<Finding> findings;        // those naming a port of `shown`, most severe first
     std::vector<PortDetails> ports;       // one per port of `shown`, in port order
-    bool live_host = false;               // this host's sockets were looked at
-    bool live_fleet = false;              // the fleet's reports were looked at
+    std::array<std::size_t, std::size(k_port_states)> counts{};  // ports per state
+    bool live_host = false;   // this host's sockets were looked at
+    bool live_fleet = false;  // the fleet's reports were looked at
 };
 
 // What build_port_map maps besides the registry.
@@ -102,7 +104,7 @@ std::vector<PortHolder> holders_from_scan(const std::vector<Listener>& listeners
 // that do not parse are skipped: check_fleet_entries reports them as findings).
 std::vector<PortHolder> holders_from_reports(const std::vector<HostReportEntry>& entries);
 
-// How many ports of `map` are in `state`.
+// How many ports of `map` are in `state` (counted once, when the map was built).
 std::size_t count_ports(const PortMap& map, PortState state);
 
 // One cell of a drawn map: a run of ports and the most notable state among them.
@@ -124,7 +126,9 @@ struct MapTextOptions {
 };
 
 // The terminal map: a title line, rows of cells (the first port of each row on the left,
-// a gap every ten cells), a pool line under each row where a pool starts, and a legend. Each
+// a gap every ten cells), under a row where a pool (or, on a wider map, the orchestrator
+// range) starts a line with '^' under its first cell and the names, the legend with each
+// state's count, the pools, and the error findings (conflicts) with their ports. Each
 // state has its own character, so the map reads the same without colour:
 //   .  free      :  IANA / known software   -  reserved pool (free)
 //   a-z free in the pool lettered A-Z        ~  quarantined
