@@ -16,12 +16,23 @@ std::string html_escape(std::string_view text) {
     out.reserve(text.size());
     for (const char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -78,8 +89,8 @@ constexpr std::string_view k_body = R"html(<header>
 }  // namespace
 
 std::string render_map_html(const PortMap& map, std::string_view source) {
-    const std::string title = html_escape(fmt::format("Port map of {} ({}-{})", source,
-                                                      map.shown.first, map.shown.last));
+    const std::string title =
+        html_escape(fmt::format("Port map of {} ({}-{})", source, map.shown.first, map.shown.last));
     std::string page = fmt::format(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

@@ -66,8 +66,10 @@ async function checkSmallMap(browser) {
   check(`hover ${servicePort}: the hostile note shows as text`, ds.includes(config.hostile), ds);
   check('no <img> injected in #details', (await count(page, '#details img')) === 0);
   check('no <img> anywhere', (await count(page, 'img')) === 0);
-  check(`${servicePort} has its pool's colour`,
-    await hasClass(page, `#grid [data-port="${servicePort}"]`, 'pool-' + config.servicePool));
+  const pool = await page.$eval('#map-data', (e, name) =>
+    JSON.parse(e.textContent).pools.findIndex(p => p.name === name), config.servicePoolName);
+  check(`${servicePort} is coloured as pool ${config.servicePoolName} (pool-${pool})`, pool >= 0 &&
+    await hasClass(page, `#grid [data-port="${servicePort}"]`, 'pool-' + pool));
 
   await page.hover(`#grid [data-port="${config.quarantined}"]`);
   const dq = await text(page, '#details');
@@ -93,7 +95,7 @@ async function checkSmallMap(browser) {
     conflicts.includes(String(config.conflictPort)) && !conflicts.includes('none'), conflicts);
   check(`${config.conflictPort} has class state-conflict`,
     await hasClass(page, `#grid [data-port="${config.conflictPort}"]`, 'state-conflict'));
-  await page.click('#conflicts li');
+  await page.click(`#conflicts li[data-first="${config.conflictPort}"]`);
   check('clicking the conflict marks its port',
     await hasClass(page, `#grid [data-port="${config.conflictPort}"]`, 'match'));
   const legend = await text(page, '#legend');

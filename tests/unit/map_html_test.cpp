@@ -85,8 +85,7 @@ TEST(MapHtml, EmbedsTheDataEscaped) {
 }
 
 TEST(MapHtml, EscapesTheSourceInTheTitle) {
-    const std::string page =
-        hn::render_map_html(map_of(hostile_registry()), "<x>&\"'.toml");
+    const std::string page = hn::render_map_html(map_of(hostile_registry()), "<x>&\"'.toml");
     EXPECT_NE(page.find("<title>Port map of &lt;x&gt;&amp;&quot;&#39;.toml (25000-25999)</title>"),
               std::string::npos);
     EXPECT_EQ(page.find("<x>"), std::string::npos);
@@ -94,8 +93,8 @@ TEST(MapHtml, EscapesTheSourceInTheTitle) {
 
 TEST(MapHtml, ScriptsAreInertAsText) {
     // Nothing in the page's own assets may close an element early or write markup from data.
-    for (const std::string_view asset : {hn::map_page::style(), hn::map_page::script_grid(),
-                                         hn::map_page::script_panels()}) {
+    for (const std::string_view asset :
+         {hn::map_page::style(), hn::map_page::script_grid(), hn::map_page::script_panels()}) {
         EXPECT_EQ(asset.find("</"), std::string_view::npos);
         EXPECT_EQ(asset.find("innerHTML"), std::string_view::npos);
         EXPECT_EQ(asset.find("outerHTML"), std::string_view::npos);
