@@ -15,7 +15,7 @@ h2 { font-size: 1em; margin: .8em 0 .3em; }
 #search-status { min-width: 10em; }
 main { display: flex; flex-wrap: wrap; gap: 1em; padding: 1em; align-items: flex-start; }
 .map { flex: 0 1 auto; overflow-x: auto; }
-aside { flex: 1 1 22em; max-width: 36em; }
+aside { flex: 1 1 20em; max-width: 36em; }
 aside section, #detail { background: #fff; border: 1px solid #d5dbe1; border-radius: 6px;
   padding: .2em .8em .6em; margin-bottom: 1em; }
 #grid-note, .hint { color: #5a6877; margin: .2em 0 .6em; }
@@ -24,7 +24,7 @@ svg text.pool-label { font-weight: bold; }
 .cell { stroke: #c4ccd5; stroke-width: .6; cursor: pointer; }
 .cell:focus { outline: none; stroke: #2563eb; stroke-width: 2.5; }
 .state-free { fill: #eef1f4; }
-.state-registered { fill: #cfe0f3; }
+.state-registered { fill: #e6dccb; }
 .state-pool { fill: #dcead3; }
 .state-reserved { fill: #ddd6e8; stroke-dasharray: 2 1; }
 .state-quarantined { fill: #f2c96b; }
@@ -174,7 +174,7 @@ function drawGrid(svg, items, perPort) {
     svg.appendChild(rect);
   });
   drawPools(svg, items);
-  const width = LEFT + COLS * PITCH + 260, height = TOP + Math.ceil(items.length / COLS) * ROW;
+  const width = LEFT + COLS * PITCH + 190, height = TOP + Math.ceil(items.length / COLS) * ROW;
   svg.setAttribute('width', width);
   svg.setAttribute('height', height);
   svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);

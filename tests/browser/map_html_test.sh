@@ -21,7 +21,7 @@ d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 reg=$d/harmony.network.ports.toml
 hp() { "$bin" --registry "$reg" "$@"; }
-first_last() { hp get "$1" --json | sed -E 's/.*"first":([0-9]+),"last":([0-9]+).*/\1 \2/'; }
+first_last() { hp get "$1" --json | tr -d " \n" | sed -E 's/.*"first":([0-9]+),"last":([0-9]+).*/\1 \2/'; echo; }
 
 hostile='</script><img src=x onerror=alert(1)>'
 hp init >/dev/null
