@@ -3,8 +3,8 @@
 
 namespace harmony::network::map_page {
 
-std::string_view style() {
-    return R"css(:root { font: 14px/1.4 system-ui, sans-serif; color: #1d2733; background: #fafbfc; }
+constexpr std::string_view k_style =
+    R"css(:root { font: 14px/1.4 system-ui, sans-serif; color: #1d2733; background: #fafbfc; }
 body { margin: 0; }
 header { display: flex; flex-wrap: wrap; gap: 1em; align-items: center; padding: .6em 1em;
   background: #1d2733; color: #fff; }
@@ -50,10 +50,12 @@ svg text.pool-label { font-weight: bold; }
 #tooltip { position: fixed; pointer-events: none; background: #1d2733; color: #fff;
   padding: .2em .5em; border-radius: 4px; font-size: 12px; max-width: 30em; z-index: 10; }
 )css";
+
+std::string_view style() {
+    return k_style;
 }
 
-std::string_view script_grid() {
-    return R"js('use strict';
+constexpr std::string_view k_script_grid = R"js('use strict';
 const data = JSON.parse(document.getElementById('map-data').textContent);
 const NS = document.getElementById('grid').namespaceURI;  // the SVG namespace, no URL written
 const STATES = ['free', 'registered', 'pool', 'reserved', 'quarantined', 'allocated', 'in-use',
@@ -181,6 +183,9 @@ function drawGrid(svg, items, perPort) {
   return elements;
 }
 )js";
+
+std::string_view script_grid() {
+    return k_script_grid;
 }
 
 }  // namespace harmony::network::map_page

@@ -4,8 +4,7 @@
 
 namespace harmony::network::map_page {
 
-std::string_view script_panels() {
-    return R"js(
+constexpr std::string_view k_script_panels = R"js(
 const grid = document.getElementById('grid');
 const detail = document.getElementById('detail');
 const detailGrid = document.getElementById('detail-grid');
@@ -255,6 +254,9 @@ function start() {
 
 start();
 )js";
+
+std::string_view script_panels() {
+    return k_script_panels;
 }
 
 }  // namespace harmony::network::map_page
