@@ -76,11 +76,13 @@ constexpr std::string_view k_body = R"html(<header>
 <h2 id="detail-title"></h2>
 <svg id="detail-grid" role="img" aria-label="ports of the opened cell"></svg>
 </div>
+<div class="panels">
+<section><h2>Legend</h2><div id="legend"></div></section>
+<section><h2>Conflicts</h2><ul id="conflicts"></ul><h2>Warnings</h2><ul id="warnings"></ul></section>
+</div>
 </section>
 <aside>
 <section id="details" aria-live="polite"><h2>Details</h2><p class="hint">Hover or focus a port.</p></section>
-<section><h2>Legend</h2><div id="legend"></div></section>
-<section><h2>Conflicts</h2><ul id="conflicts"></ul><h2>Warnings</h2><ul id="warnings"></ul></section>
 </aside>
 </main>
 <div id="tooltip" hidden></div>

@@ -15,8 +15,12 @@ h2 { font-size: 1em; margin: .8em 0 .3em; }
 #search-status { min-width: 10em; }
 main { display: flex; flex-wrap: wrap; gap: 1em; padding: 1em; align-items: flex-start; }
 .map { flex: 0 1 auto; overflow-x: auto; }
-aside { flex: 1 1 20em; max-width: 36em; }
-aside section, #detail { background: #fff; border: 1px solid #d5dbe1; border-radius: 6px;
+aside { flex: 1 1 16em; max-width: 36em; position: sticky; top: .5em;
+  max-height: calc(100vh - 1em); overflow-y: auto; }
+.panels { display: flex; flex-wrap: wrap; gap: 1em; max-width: 1040px; }
+.panels section { flex: 1 1 20em; }
+.panels li { overflow-wrap: anywhere; }
+aside section, .panels section, #detail { background: #fff; border: 1px solid #d5dbe1; border-radius: 6px;
   padding: .2em .8em .6em; margin-bottom: 1em; }
 #grid-note, .hint { color: #5a6877; margin: .2em 0 .6em; }
 svg text { font: 10px ui-monospace, monospace; fill: #5a6877; }
@@ -132,7 +136,7 @@ function cellElement(item, index, perPort) {
 }
 
 // Outlines each pool's cells row by row, with a band under them and its name on the right
-// of the row where it starts.
+// of the row where it starts. Returns the length of the longest label.
 function drawPools(svg, items) {
   const labels = new Map();
   data.pools.forEach((pool, index) => {
@@ -156,9 +160,12 @@ function drawPools(svg, items) {
       a = end + 1;
     }
   });
+  let longest = 0;
   for (const [row, text] of labels) {
     svgText(svg, LEFT + COLS * PITCH + 6, TOP + row * ROW + CELL - 3, text, 'pool-label');
+    longest = Math.max(longest, text.length);
   }
+  return longest;
 }
 
 // Draws `items` into `svg`, 50 per row with the row's first port on the left. Returns the
@@ -175,8 +182,8 @@ function drawGrid(svg, items, perPort) {
     elements.set(item.first, rect);
     svg.appendChild(rect);
   });
-  drawPools(svg, items);
-  const width = LEFT + COLS * PITCH + 190, height = TOP + Math.ceil(items.length / COLS) * ROW;
+  const labelWidth = Math.max(160, drawPools(svg, items) * 6.5);  // 10px monospace
+  const width = LEFT + COLS * PITCH + 10 + labelWidth, height = TOP + Math.ceil(items.length / COLS) * ROW;
   svg.setAttribute('width', width);
   svg.setAttribute('height', height);
   svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);

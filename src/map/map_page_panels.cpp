@@ -42,7 +42,12 @@ const poolName = index => (index < 0 ? 'default' : data.pools[index].name +
   (data.pools[index].reserved ? ', reserved' : ''));
 const holderText = h => [h.host || 'this host', h.protocol, h.address,
   h.pid ? 'pid ' + h.pid : 'pid unknown', h.process || 'process unknown'].join(' \u2014 ');
-const findingText = f => f.severity + ' ' + f.code + ': ' + f.message;
+// Findings about a whole range are listed in full under Warnings: here their message is cut.
+const findingText = f => {
+  const wide = f.last - f.first >= 100 && f.message.length > 100;
+  return f.severity + ' ' + f.code + ' (' + rangeText(f.first, f.last) + '): ' +
+    (wide ? f.message.slice(0, 100) + '\u2026' : f.message);
+};
 
 function showPort(port) {
   const d = info(port);
