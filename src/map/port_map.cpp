@@ -102,7 +102,7 @@ PortState state_of(const PortMap& map, const PortDetails& d) {
     }
     if (d.pool >= 0) {
         return map.pools[static_cast<std::size_t>(d.pool)].reserved ? PortState::reserved
-                                                                    : PortState::pool;
+                                                                     : PortState::pool;
     }
     if (!d.iana.empty() || !d.known.empty()) {
         return PortState::registered;
@@ -119,22 +119,14 @@ bool holder_order(const PortHolder& a, const PortHolder& b) {
 
 std::string_view to_string(PortState state) noexcept {
     switch (state) {
-        case PortState::free:
-            return "free";
-        case PortState::registered:
-            return "registered";
-        case PortState::pool:
-            return "pool";
-        case PortState::reserved:
-            return "reserved";
-        case PortState::quarantined:
-            return "quarantined";
-        case PortState::allocated:
-            return "allocated";
-        case PortState::in_use:
-            return "in-use";
-        case PortState::conflict:
-            return "conflict";
+        case PortState::free: return "free";
+        case PortState::registered: return "registered";
+        case PortState::pool: return "pool";
+        case PortState::reserved: return "reserved";
+        case PortState::quarantined: return "quarantined";
+        case PortState::allocated: return "allocated";
+        case PortState::in_use: return "in-use";
+        case PortState::conflict: return "conflict";
     }
     return "free";
 }
@@ -189,8 +181,8 @@ Expected<PortRange> pool_ports(const Registry& registry, std::string_view name) 
         names.push_back(pool.name);
     }
     const std::string close = util::closest_match(name, names);
-    std::string message =
-        fmt::format("no pool named '{}' in the registry", util::printable_text(name, 64));
+    std::string message = fmt::format("no pool named '{}' in the registry",
+                                      util::printable_text(name, 64));
     if (!close.empty()) {
         message += fmt::format(" (did you mean {}?)", close);
     }
@@ -222,15 +214,13 @@ std::vector<PortHolder> holders_from_reports(const std::vector<HostReportEntry>&
 }
 
 std::size_t count_ports(const PortMap& map, PortState state) {
-    return static_cast<std::size_t>(
-        std::count_if(map.ports.begin(), map.ports.end(),
-                      [&](const PortDetails& d) { return d.state == state; }));
+    return static_cast<std::size_t>(std::count_if(
+        map.ports.begin(), map.ports.end(), [&](const PortDetails& d) { return d.state == state; }));
 }
 
 std::vector<MapCell> map_cells(const PortMap& map, std::size_t max_cells) {
     const std::size_t n = map.ports.size();
-    const std::size_t width =
-        max_cells == 0 || n <= max_cells ? 1 : (n + max_cells - 1) / max_cells;
+    const std::size_t width = max_cells == 0 || n <= max_cells ? 1 : (n + max_cells - 1) / max_cells;
     std::vector<MapCell> cells;
     for (std::size_t start = 0; start < n; start += width) {
         const std::size_t end = std::min(n, start + width);
