@@ -37,7 +37,19 @@ hyperfine -N --warmup 3 --runs "$runs" --export-json map.json \
     "$hp check --json" \
     "$hp check --format prometheus --output metrics.prom"
 ls -l map.html map-65535.html metrics.prom | awk '{print $5, $9}'
+files=(map.json)
 if [ "$(id -u)" -eq 0 ] && command -v ss >/dev/null; then
-    hyperfine -N --warmup 3 --runs "$runs" "ss -ltnup" "$hp map --host --color never" \
-        "$hp scan"
+    hyperfine -N --warmup 3 --runs "$runs" --export-json host.json "ss -ltnup" \
+        "$hp map --host --color never" "$hp scan" "$hp map --color never"
+    files+=(host.json)
 fi
+# Medians (hyperfine's summary shows means), and each command's ratio to the first of its run.
+python3 - "${files[@]}" <<'PY'
+import json, sys
+for path in sys.argv[1:]:
+    results = json.load(open(path))["results"]
+    base = results[0]["median"]
+    for r in results:
+        print(f'{r["median"] * 1000:8.2f} ms  {r["median"] / base:5.2f}x  {r["command"].split("/")[-1]}')
+    print()
+PY

@@ -15,7 +15,7 @@ cd "$ROOT"
 
 BUILD="${FUZZ_BUILD_DIR:-$ROOT/build-fuzz}"
 SECONDS_PER_TARGET="${FUZZ_SECONDS:-30}"
-TARGETS="${FUZZ_TARGETS:-range_fuzz registry_toml_fuzz registry_yaml_fuzz harmony_config_fuzz toml_fast_diff_fuzz sock_diag_fuzz proc_net_fuzz proc_locks_fuzz topology_fuzz kube_fuzz host_report_fuzz capi_fuzz fleet_fuzz merge_fuzz}"
+TARGETS="${FUZZ_TARGETS:-range_fuzz registry_toml_fuzz registry_yaml_fuzz harmony_config_fuzz toml_fast_diff_fuzz sock_diag_fuzz proc_net_fuzz proc_locks_fuzz topology_fuzz kube_fuzz host_report_fuzz capi_fuzz fleet_fuzz merge_fuzz map_fuzz}"
 
 if [[ ! -f "$BUILD/CMakeCache.txt" ]]; then
     launcher=()

@@ -229,9 +229,7 @@ std::vector<PortHolder> holders_from_reports(const std::vector<HostReportEntry>&
 }
 
 std::size_t count_ports(const PortMap& map, PortState state) {
-    return static_cast<std::size_t>(
-        std::count_if(map.ports.begin(), map.ports.end(),
-                      [&](const PortDetails& d) { return d.state == state; }));
+    return map.counts.at(static_cast<std::size_t>(state));
 }
 
 std::vector<MapCell> map_cells(const PortMap& map, std::size_t max_cells) {

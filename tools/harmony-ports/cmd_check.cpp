@@ -121,6 +121,7 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
     app.add_option("--format", o->format,
                    "text, json (as --json) or prometheus (metrics for node_exporter's textfile "
                    "collector)")
+        ->type_name("FORMAT")
         ->check(CLI::IsMember({"text", "json", "prometheus"}))
         ->excludes(json);
     app.add_option("--output", o->output,

@@ -124,7 +124,9 @@ std::function<int()> setup_map(CLI::App& app, const GlobalOptions& global) {
                    "write the map as one self-contained HTML page to FILE ('-': standard output)")
         ->type_name("FILE")
         ->excludes(json);
-    app.add_option("--columns", o->columns, "cells per row of the terminal map (default 50)")
+    app.add_option("--columns", o->columns,
+                   "cells per row of the terminal map, 10-400 (default 50)")
+        ->type_name("N")
         ->check(CLI::Range(10, 400));
     return [o, &global] {
         auto store = open_chosen_store(global, o->fleet);
