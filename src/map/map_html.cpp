@@ -5,38 +5,11 @@
 
 #include <fmt/format.h>
 
+#include "export/common.hpp"  // xml_escape: HTML5 reads the same five entities
 #include "map/map_page.hpp"
 
 namespace harmony::network {
 namespace {
-
-// Text for HTML element content and attribute values.
-std::string html_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 // JSON made safe inside <script>: no "</" can close the element and no "<!--" can change how
 // the parser reads it (both only occur inside JSON strings, where the escapes mean the same),
@@ -91,8 +64,8 @@ constexpr std::string_view k_body = R"html(<header>
 }  // namespace
 
 std::string render_map_html(const PortMap& map, std::string_view source) {
-    const std::string title =
-        html_escape(fmt::format("Port map of {} ({}-{})", source, map.shown.first, map.shown.last));
+    const std::string title = detail::xml_escape(
+        fmt::format("Port map of {} ({}-{})", source, map.shown.first, map.shown.last));
     std::string page = fmt::format(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
