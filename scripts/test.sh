@@ -26,6 +26,7 @@ stage() {
 }
 stage_times() {
   local i end
+  [ "${#stage_names[@]}" -gt 0 ] || return 0
   echo "== time per stage"
   for i in "${!stage_names[@]}"; do
     end=${stage_starts[$((i + 1))]:-$SECONDS}
@@ -85,6 +86,8 @@ run_cargo() {  # run_cargo LABEL: the Rust crate's own tests, each Rust test cou
   echo "test.sh: $1: $((n - f)) of $n passed"
   rm -f "$log"
 }
+# Also when a build stops the script (set -e): a failed run says where its time went too.
+trap stage_times EXIT
 
 stage "generated files match ../shared/data"
 if [ -d ../shared/data ]; then
@@ -149,6 +152,5 @@ else
   total=$((total + 1))
 fi
 
-stage_times
 echo "tests: $((total - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]

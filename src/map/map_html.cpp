@@ -7,6 +7,7 @@
 
 #include "export/common.hpp"  // xml_escape: HTML5 reads the same five entities
 #include "map/map_page.hpp"
+#include "util/printable.hpp"
 
 namespace harmony::network {
 namespace {
@@ -64,8 +65,9 @@ constexpr std::string_view k_body = R"html(<header>
 }  // namespace
 
 std::string render_map_html(const PortMap& map, std::string_view source) {
-    const std::string title = detail::xml_escape(
-        fmt::format("Port map of {} ({}-{})", source, map.shown.first, map.shown.last));
+    const std::string title =
+        detail::xml_escape(fmt::format("Port map of {} ({}-{})", util::printable_text(source, 200),
+                                       map.shown.first, map.shown.last));
     std::string page = fmt::format(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

@@ -230,7 +230,8 @@ std::string render_map_text(const PortMap& map, const MapTextOptions& options) {
         const std::size_t end = std::min(cells.size(), begin + columns);
         out += fmt::format("{:<{}}", cells[begin].ports.first, label_width);
         out += row_text(cells, begin, end, options.color);
-        out += "\n" + boundary_marks(starts, cells, begin, end, label_width);
+        out += '\n';
+        out += boundary_marks(starts, cells, begin, end, label_width);
     }
     out += legend_line(map, options.color);
     out += pool_lines(map, options.color);
