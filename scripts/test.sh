@@ -26,7 +26,8 @@ stage() {
 }
 stage_times() {
   local i end
-  [ "${#stage_names[@]}" -gt 0 ] || return 0
+  # Only the script itself: a pipeline's subshell may run the EXIT trap too.
+  [ "$BASHPID" = "$$" ] && [ "${#stage_names[@]}" -gt 0 ] || return 0
   echo "== time per stage"
   for i in "${!stage_names[@]}"; do
     end=${stage_starts[$((i + 1))]:-$SECONDS}
