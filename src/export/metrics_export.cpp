@@ -1,6 +1,7 @@
 // render_check_metrics: Prometheus text exposition format (version 0.0.4) of one check.
 #include <harmony/network/metrics.hpp>
 
+#include <array>
 #include <map>
 #include <utility>
 
@@ -68,16 +69,19 @@ void range_metrics(std::string& out, const Registry& registry) {
     out += fmt::format("harmony_ports_allocations {}\n", registry.allocations.size());
 }
 
-// What a port counts as in a pool: a service has it, it is in quarantine, or it is free.
-std::string_view pool_state(PortState state) {
+// What a port counts as in a pool, as an index into k_pool_states: a service has it, it is
+// in quarantine, or it is free.
+constexpr std::array<std::string_view, 3> k_pool_states{"allocated", "quarantined", "free"};
+
+std::size_t pool_state(PortState state) {
     switch (state) {
         case PortState::allocated:
         case PortState::conflict:
-            return "allocated";
+            return 0;
         case PortState::quarantined:
-            return "quarantined";
+            return 1;
         default:
-            return "free";
+            return 2;
     }
 }
 
@@ -89,31 +93,19 @@ void pool_metrics(std::string& out, const Registry& registry) {
     if (!map) {
         return;
     }
-    struct Counts {
-        std::size_t allocated = 0, quarantined = 0, free = 0;
-    };
+    using Counts = std::array<std::size_t, k_pool_states.size()>;
     std::vector<Counts> counts(map->pools.size() + 1);  // [0]: the default pool
     for (const auto& d : map->ports) {
-        auto& c = counts[d.pool < 0 ? 0 : static_cast<std::size_t>(d.pool) + 1];
-        const auto state = pool_state(d.state);
-        if (state == "allocated") {
-            ++c.allocated;
-        } else if (state == "quarantined") {
-            ++c.quarantined;
-        } else {
-            ++c.free;
-        }
+        ++counts[d.pool < 0 ? 0 : static_cast<std::size_t>(d.pool) + 1][pool_state(d.state)];
     }
     for (std::size_t i = 0; i < counts.size(); ++i) {
         const bool named = i > 0;
         const std::string pool = named ? label_value(map->pools[i - 1].name) : "default";
         const bool reserved = named && map->pools[i - 1].reserved;
-        for (const auto& [state, n] :
-             {std::pair{"allocated", counts[i].allocated},
-              std::pair{"quarantined", counts[i].quarantined}, std::pair{"free", counts[i].free}}) {
+        for (std::size_t s = 0; s < k_pool_states.size(); ++s) {
             out += fmt::format(
                 "harmony_ports_pool_ports{{pool=\"{}\",reserved=\"{}\",state=\"{}\"}} {}\n", pool,
-                reserved, state, n);
+                reserved, k_pool_states[s], counts[i][s]);
         }
     }
 }

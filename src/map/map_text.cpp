@@ -68,15 +68,15 @@ std::string cell_style(const MapCell& cell) {
     return "0";
 }
 
-std::string painted(char c, const std::string& style, bool color) {
-    if (!color) {
-        return std::string(1, c);
+std::string painted(std::string_view text, std::string_view style, bool color) {
+    if (!color || text.empty()) {
+        return std::string(text);
     }
-    return fmt::format("\x1b[{}m{}\x1b[0m", style, c);
+    return fmt::format("\x1b[{}m{}\x1b[0m", style, text);
 }
 
 std::string paint_cell(const MapCell& cell, bool color) {
-    return painted(cell_char(cell), cell_style(cell), color);
+    return painted(std::string(1, cell_char(cell)), cell_style(cell), color);
 }
 
 // Cells [begin, end) with a gap every ten; with colour, one escape per run of one style.
@@ -86,7 +86,7 @@ std::string row_text(const std::vector<MapCell>& cells, std::size_t begin, std::
     std::string run;
     std::string run_style;
     auto flush = [&] {
-        out += color && !run.empty() ? fmt::format("\x1b[{}m{}\x1b[0m", run_style, run) : run;
+        out += painted(run, run_style, color);
         run.clear();
     };
     for (std::size_t i = begin; i < end; ++i) {
@@ -193,10 +193,9 @@ std::string conflict_lines(const PortMap& map, bool color) {
     std::string out;
     for (const auto& f : map.findings) {
         if (f.severity == Severity::error) {
-            out +=
-                fmt::format("{} {} {}: {}\n",
-                            painted('!', cell_style(MapCell{{}, PortState::conflict, -1}), color),
-                            f.ports->to_string(), f.code, util::terminal_safe(f.message));
+            out += fmt::format("{} {} {}: {}\n",
+                               paint_cell(MapCell{{}, PortState::conflict, -1}, color),
+                               f.ports->to_string(), f.code, util::terminal_safe(f.message));
         }
     }
     return out;

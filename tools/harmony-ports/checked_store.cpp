@@ -6,7 +6,8 @@
 
 namespace harmony::cli {
 
-Expected<ChosenStore> open_chosen_store(const GlobalOptions& global, bool fleet) {
+Expected<ChosenStore> open_chosen_store(const GlobalOptions& global, bool fleet,
+                                        const HostOptions& live) {
     ChosenStore chosen;
     if (fleet) {
         auto store = open_fleet_store(global);
@@ -21,6 +22,13 @@ Expected<ChosenStore> open_chosen_store(const GlobalOptions& global, bool fleet)
             return std::unexpected(store.error());
         }
         chosen.store = std::move(*store);
+    }
+    auto inside = enter_netns(live);
+    if (!inside) {
+        return std::unexpected(inside.error());
+    }
+    if (*inside) {
+        chosen.netns.emplace(std::move(**inside));
     }
     return chosen;
 }

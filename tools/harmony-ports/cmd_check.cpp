@@ -144,15 +144,9 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
                    "also check `kubectl get pods,services -A -o json` output: "
                    "kube-port-unregistered, kube-wrong-workload, nodeport-in-range");
     return [o, &global] {
-        auto store = open_chosen_store(global, o->fleet);
+        auto store = open_chosen_store(global, o->fleet, o->live);
         if (!store) {
             return report(store.error());
-        }
-        // Inside the namespace before anything reads host facts, so policy and live checks
-        // agree on whose ephemeral range they judge.
-        auto inside = enter_netns(o->live);
-        if (!inside) {
-            return report(inside.error());
         }
         auto checked = run_checks(*o, *store);
         if (!checked) {

@@ -129,13 +129,9 @@ std::function<int()> setup_map(CLI::App& app, const GlobalOptions& global) {
         ->type_name("N")
         ->check(CLI::Range(10, 400));
     return [o, &global] {
-        auto store = open_chosen_store(global, o->fleet);
+        auto store = open_chosen_store(global, o->fleet, o->live);
         if (!store) {
             return report(store.error());
-        }
-        auto inside = enter_netns(o->live);
-        if (!inside) {
-            return report(inside.error());
         }
         auto map = make_map(*o, *store);
         if (!map) {
