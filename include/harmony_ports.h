@@ -98,7 +98,8 @@ typedef enum hp_hint {
     HP_HINT_REALLOCATE,         /* the allocation sits on a taken port: release, allocate   */
     HP_HINT_INIT_STORE,         /* the fleet store holds no registry: initialise it         */
     HP_HINT_REPAIR_STORE,       /* leftovers of interrupted transactions: repair the store  */
-    HP_HINT_MERGE_CONFLICT      /* git conflict markers: redo the merge with the driver     */
+    HP_HINT_MERGE_CONFLICT,     /* git conflict markers: redo the merge with the driver     */
+    HP_HINT_RESTORE_STORE       /* the store lost its config: restore it, keeping allocations */
 } hp_hint;
 
 typedef enum hp_severity {

@@ -12,11 +12,11 @@ namespace harmony::capi {
 namespace {
 
 constexpr int k_last_status = HP_LOCK_TIMEOUT;
-constexpr int k_last_hint = HP_HINT_MERGE_CONFLICT;
+constexpr int k_last_hint = HP_HINT_RESTORE_STORE;
 // The header's numbers are the library's: a code or hint added on one side must be added on
 // the other.
 static_assert(static_cast<int>(ErrorCode::lock_timeout) + 1 == k_last_status);
-static_assert(static_cast<int>(network::HintKind::merge_conflict) == k_last_hint);
+static_assert(static_cast<int>(network::HintKind::restore_store) == k_last_hint);
 static_assert(static_cast<int>(network::Severity::error) == HP_SEVERITY_ERROR);
 static_assert(static_cast<int>(network::Protocols::tcp_udp) == HP_TCP_UDP);
 

@@ -32,6 +32,8 @@ std::string_view to_string(HintKind kind) noexcept {
             return "init-store";
         case HintKind::repair_store:
             return "repair-store";
+        case HintKind::restore_store:
+            return "restore-store";
         case HintKind::merge_conflict:
             return "merge-conflict";
     }

@@ -65,8 +65,12 @@ void Bucket::apply(kvEntry* entry) {
     const std::uint64_t revision = kvEntry_Revision(entry);
     m_delivered = std::max(m_delivered, revision);
     RawEntry& slot = m_keys[kvEntry_Key(entry)];
-    if (revision <= slot.revision) {
-        return;  // this process's own write got here first
+    if (revision == slot.revision) {
+        slot.created_ns = kvEntry_Created(entry);  // this process's own write: the server's time
+        return;
+    }
+    if (revision < slot.revision) {
+        return;
     }
     const kvOperation op = kvEntry_Operation(entry);
     slot.revision = revision;
@@ -169,7 +173,7 @@ Expected<void> Bucket::sync() {
 Expected<WriteOutcome> Bucket::write(const std::string& key,
                                      const std::optional<std::string>& value,
                                      std::uint64_t expected, std::string_view txn,
-                                     std::uint64_t& revision) {
+                                     std::uint64_t& revision, std::uint64_t stream_at) {
     const std::string subject = fmt::format("$KV.{}.{}", m_name, key);
     natsMsg* msg = nullptr;
     natsStatus s = natsMsg_Create(&msg, subject.c_str(), nullptr, value ? value->data() : nullptr,
@@ -182,6 +186,7 @@ Expected<WriteOutcome> Bucket::write(const std::string& key,
     options.MaxWait = m_connection.attempt_ms();
     options.ExpectLastSubjectSeq = expected;
     options.ExpectNoMessage = expected == 0;
+    options.ExpectLastSeq = stream_at;
     jsPubAck* ack = nullptr;
     jsErrCode code = static_cast<jsErrCode>(0);
     if (s == NATS_OK) {
@@ -191,11 +196,8 @@ Expected<WriteOutcome> Bucket::write(const std::string& key,
     if (s == NATS_OK) {
         revision = ack->Sequence;
         jsPubAck_Destroy(ack);
-        RawEntry& slot = m_keys[key];
-        slot = RawEntry{value.value_or(std::string()), revision, !value,
-                        std::chrono::duration_cast<std::chrono::nanoseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count()};
+        // The server's time arrives with the watcher (0 until then: sync() waits for it).
+        m_keys[key] = RawEntry{value.value_or(std::string()), revision, !value, 0};
         return WriteOutcome::done;
     }
     if (code == JSStreamWrongLastSequenceErr) {

@@ -37,11 +37,12 @@ class Bucket {
 
     // Writes `value` (nullopt: a delete marker) at `key` if the key's revision is still
     // `expected` (0: the key never held a value). A write left unanswered is read back: the
-    // value it finds decides, by the token `txn` the value carries. Errors: the connection's;
-    // permission_denied when the server refused the publish.
+    // value it finds decides, by the token `txn` the value carries. `stream_at` (0: any) also
+    // requires the bucket's last revision to be exactly that: nothing else written since.
+    // Errors: the connection's; permission_denied when the server refused the publish.
     Expected<WriteOutcome> write(const std::string& key, const std::optional<std::string>& value,
                                  std::uint64_t expected, std::string_view txn,
-                                 std::uint64_t& revision);
+                                 std::uint64_t& revision, std::uint64_t stream_at = 0);
 
     // Writes `value` at `key` whatever it held (host reports).
     Expected<void> put(const std::string& key, std::string_view value);

@@ -217,15 +217,32 @@ Expected<const Decoded*> decoded(std::string_view key, const RawEntry& entry,
 using Claims = std::map<std::string_view, const Claim*, std::less<>>;
 using Records = std::map<std::string_view, std::pair<const Allocation*, const RawEntry*>>;
 
-// Every claim by key; the config into `out`, the records into `records`.
-Expected<Claims> decode_keys(const RawMap& raw, std::string_view label, Materialized& out,
-                             Records& records) {
+Leftover invalid(std::string_view key, const RawEntry& entry, const Error& error) {
+    Leftover left;
+    left.kind = Leftover::Kind::invalid_key;
+    left.key = std::string(key);
+    left.created_ns = entry.created_ns;
+    left.problem = error.message;
+    if (auto where = claim_of_key(key)) {
+        left.ports = PortRange{where->second, where->second};
+        left.protocols = where->first;
+    }
+    return left;
+}
+
+// Every claim by key; the config into `out`, the records into `records`. A key that does not
+// decode is a leftover; when it is a claim key its port stays taken.
+Claims decode_keys(const RawMap& raw, std::string_view label, Materialized& out, Records& records) {
     Claims claims;
     for (const auto& [key, entry] : raw) {
-        if (entry.deleted) {
+        if (entry.deleted || !registry_key(key)) {
             continue;
         }
-        HP_TRY(d, decoded(key, entry, label));
+        auto d = decoded(key, entry, label);
+        if (!d) {
+            out.leftovers.push_back(invalid(key, entry, d.error()));
+            continue;
+        }
         switch ((*d)->kind) {
             case Decoded::Kind::config:
                 out.registry.range = (*d)->config.range;
@@ -242,6 +259,7 @@ Expected<Claims> decode_keys(const RawMap& raw, std::string_view label, Material
                 break;
         }
     }
+    out.records = records.size();
     return claims;
 }
 
@@ -267,19 +285,33 @@ TimePoint never() {
 
 #undef HP_TRY
 
-}  // namespace
+TimePoint seconds_of(std::int64_t ns) {
+    return TimePoint{std::chrono::seconds{ns / 1'000'000'000}};
+}
 
-Expected<Materialized> materialize(const RawMap& raw, std::string_view label) {
+// Ports whose claim key is unreadable: nobody may be given them until the key is mended.
+void hold_unreadable_claims(const RawMap& raw, Materialized& out) {
+    for (const auto& left : out.leftovers) {
+        if (left.kind == Leftover::Kind::invalid_key && left.ports) {
+            const auto created = raw.find(left.key)->second.created_ns;
+            out.held.push_back(Released{std::string(k_unreadable_holder),
+                                        *left.ports,
+                                        left.protocols,
+                                        seconds_of(created),
+                                        never(),
+                                        {}});
+        }
+    }
+}
+
+Materialized materialize_keys(const RawMap& raw, std::string_view label) {
     Materialized out;
     Records records;
-    auto claims = decode_keys(raw, label, out, records);
-    if (!claims) {
-        return std::unexpected(claims.error());
-    }
+    const Claims claims = decode_keys(raw, label, out, records);
     std::set<std::string, std::less<>> used;  // claim keys of complete allocations
     for (auto& [name, record] : records) {
         const Allocation& a = *record.first;
-        if (complete(a, *claims)) {
+        if (complete(a, claims)) {
             out.registry.allocations.push_back(a);
             for_each_claim_key(a.ports, a.protocols,
                                [&](std::string key) { used.insert(std::move(key)); });
@@ -290,7 +322,7 @@ Expected<Materialized> materialize(const RawMap& raw, std::string_view label) {
                                  record.second->created_ns});
     }
     std::set<std::tuple<std::string, Port, Port, int, std::int64_t>> quarantined;
-    for (const auto& [key, found] : *claims) {
+    for (const auto& [key, found] : claims) {
         const Claim& claim = *found;
         if (claim.quarantine) {
             const Released& r = *claim.quarantine;
@@ -303,18 +335,42 @@ Expected<Materialized> materialize(const RawMap& raw, std::string_view label) {
         } else if (!used.contains(key)) {
             const RawEntry& entry = raw.find(key)->second;
             const PortRange one{claim.port, claim.port};
-            out.held.push_back(
-                Released{claim.holder->name,
-                         one,
-                         claim.protocol,
-                         TimePoint{std::chrono::seconds{entry.created_ns / 1'000'000'000}},
-                         never(),
-                         {}});
+            out.held.push_back(Released{claim.holder->name,
+                                        one,
+                                        claim.protocol,
+                                        seconds_of(entry.created_ns),
+                                        never(),
+                                        {}});
             out.leftovers.push_back({Leftover::Kind::orphan_claim, std::string(key),
                                      claim.holder->name, one, claim.protocol, entry.created_ns});
         }
     }
+    hold_unreadable_claims(raw, out);
     canonicalize(out.registry);
+    return out;
+}
+
+}  // namespace
+
+bool registry_key(std::string_view key) {
+    return key != k_intent_key && key != k_clock_key && !key.starts_with("intent.");
+}
+
+Materialized materialize(const RawMap& raw, std::string_view label) {
+    std::vector<Leftover> intent_problems;
+    auto intent = committed_intent(raw, label, intent_problems);
+    Materialized out;
+    if (intent) {
+        RawMap target;
+        for (const auto& [key, value] : intent->target) {
+            target.emplace(key, RawEntry{value, 0, false, 0});
+        }
+        out = materialize_keys(target, label);
+        out.intent = std::move(intent);
+    } else {
+        out = materialize_keys(raw, label);
+    }
+    out.leftovers.insert(out.leftovers.end(), intent_problems.begin(), intent_problems.end());
     return out;
 }
 

@@ -1,9 +1,13 @@
 // FleetRegistryStore: the registry transaction on a NATS JetStream KV bucket.
 #include <harmony/network/fleet_store.hpp>
 
+#include <algorithm>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "fleet/store_impl.hpp"
+#include "util/printable.hpp"
 
 namespace harmony::network {
 
@@ -44,24 +48,66 @@ Expected<Registry> FleetRegistryStore::read() {
 
 namespace {
 
+std::string ports_text(const fleet::Leftover& left) {
+    if (!left.ports) {
+        return {};
+    }
+    const auto [first, last] = *left.ports;
+    return fmt::format("{}/{}",
+                       first == last ? fmt::format("{}", first) : fmt::format("{}-{}", first, last),
+                       to_string(left.protocols));
+}
+
+std::string leftover_message(const fleet::Leftover& left, const std::string& label) {
+    const std::string key = util::printable_text(left.key, 200);
+    switch (left.kind) {
+        case fleet::Leftover::Kind::orphan_claim:
+            return fmt::format(
+                "store {}: port {} is claimed for {} by a transaction that did not "
+                "finish (key {}); no allocation holds it",
+                label, ports_text(left), left.service, key);
+        case fleet::Leftover::Kind::incomplete_record:
+            return fmt::format(
+                "store {}: the record of {} ({}) lacks claims on its ports (key "
+                "{}): an interrupted release or allocation",
+                label, left.service, ports_text(left), key);
+        case fleet::Leftover::Kind::invalid_key:
+            return left.ports ? fmt::format(
+                                    "{}; port {} stays taken until the key is mended or "
+                                    "removed",
+                                    left.problem, ports_text(left))
+                              : left.problem;
+        case fleet::Leftover::Kind::stale_intent_part:
+            return fmt::format(
+                "store {}: key {} is part of a replacement that was never "
+                "committed (an interrupted import)",
+                label, key);
+    }
+    return {};
+}
+
+std::string_view leftover_code(fleet::Leftover::Kind kind) {
+    switch (kind) {
+        case fleet::Leftover::Kind::orphan_claim:
+            return "store-orphan-claim";
+        case fleet::Leftover::Kind::incomplete_record:
+            return "store-incomplete-record";
+        case fleet::Leftover::Kind::invalid_key:
+            return "store-invalid-key";
+        case fleet::Leftover::Kind::stale_intent_part:
+            return "store-stale-import";
+    }
+    return {};
+}
+
 Finding leftover_finding(const fleet::Leftover& left, const std::string& label) {
-    const bool orphan = left.kind == fleet::Leftover::Kind::orphan_claim;
-    const std::string ports =
-        left.ports ? fmt::format("{}/{}",
-                                 left.ports->first == left.ports->last
-                                     ? fmt::format("{}", left.ports->first)
-                                     : fmt::format("{}-{}", left.ports->first, left.ports->last),
-                                 to_string(left.protocols))
-                   : std::string();
-    Finding f(Severity::warning, orphan ? "store-orphan-claim" : "store-incomplete-record",
-              orphan ? fmt::format("store {}: port {} is claimed for {} by a transaction that "
-                                   "did not finish (key {}); no allocation holds it",
-                                   label, ports, left.service, left.key)
-                     : fmt::format("store {}: the record of {} ({}) lacks claims on its ports "
-                                   "(key {}): an interrupted release or allocation",
-                                   label, left.service, ports, left.key));
+    const bool invalid = left.kind == fleet::Leftover::Kind::invalid_key;
+    Finding f(invalid ? Severity::error : Severity::warning, std::string(leftover_code(left.kind)),
+              leftover_message(left, label));
     f.ports = left.ports;
-    f.service = left.service;
+    if (!invalid) {
+        f.service = left.service;
+    }
     f.hint = Hint{HintKind::repair_store, label};
     return f;
 }
@@ -84,15 +130,141 @@ Expected<void> FleetRegistryStore::transact(const RegistryChange& change) {
     return fleet::run_transaction(*m_impl->registry, change, m_impl->txn_counter, false, dry_run());
 }
 
-Expected<void> FleetRegistryStore::replace(const Registry& registry) {
-    return fleet::run_transaction(
-        *m_impl->registry,
-        [&](PortAllocator& allocator) -> Expected<void> {
-            allocator = PortAllocator(registry);
-            return {};
-        },
-        m_impl->txn_counter, true);
+namespace {
+
+bool same_place(const Allocation& a, const Allocation& b) {
+    return a.ports.first == b.ports.first && a.ports.last == b.ports.last &&
+           a.protocols == b.protocols;
 }
+
+// Refuses a replacement that drops or moves an allocation the store holds.
+Expected<void> keeps_allocations(const fleet::Materialized& now, const Registry& next,
+                                 const std::string& label) {
+    std::vector<std::string> lost;
+    for (const auto& a : now.registry.allocations) {
+        auto kept = std::find_if(next.allocations.begin(), next.allocations.end(),
+                                 [&](const Allocation& b) { return b.name == a.name; });
+        if (kept == next.allocations.end() || !same_place(a, *kept)) {
+            lost.push_back(fmt::format("{} ({}-{}/{})", a.name, a.ports.first, a.ports.last,
+                                       to_string(a.protocols)));
+        }
+    }
+    if (lost.empty()) {
+        return {};
+    }
+    const std::size_t shown = std::min<std::size_t>(lost.size(), 5);
+    return fail(ErrorCode::already_exists,
+                fmt::format("store {} holds {} allocation{} the new registry drops or moves: {}{}; "
+                            "nothing changed",
+                            label, lost.size(), lost.size() == 1 ? "" : "s",
+                            fmt::join(lost.begin(), lost.begin() + static_cast<long>(shown), ", "),
+                            lost.size() > shown ? ", ..." : ""),
+                Hint{HintKind::overwrite, label});
+}
+
+}  // namespace
+
+Expected<void> FleetRegistryStore::replace(const Registry& registry, bool force) {
+    Registry next = registry;
+    canonicalize(next);
+    const std::string txn = fleet::new_txn(m_impl->txn_counter);
+    const std::string name = label();
+    return fleet::replace_registry(
+        *m_impl->registry, next,
+        [&](const fleet::Materialized& now) -> Expected<void> {
+            return force ? Expected<void>{} : keeps_allocations(now, next, name);
+        },
+        txn);
+}
+
+namespace {
+
+// Whether the bucket holds entries of a registry (records, claims, quarantine).
+bool holds_entries(const fleet::Materialized& m) {
+    return m.records > 0 || !m.held.empty() || !m.registry.released.empty();
+}
+
+// `config`'s settings (range, pools, quarantine days) over the allocator's entries.
+RegistryChange with_config_of(const Registry& config) {
+    return [config](PortAllocator& allocator) -> Expected<void> {
+        Registry next = allocator.registry();
+        next.schema_version = config.schema_version;
+        next.range = config.range;
+        next.quarantine_days = config.quarantine_days;
+        next.pools = config.pools;
+        allocator = PortAllocator(std::move(next));
+        return {};
+    };
+}
+
+// Writes the config of `result` into a bucket that lost its own, keeping its allocations.
+Expected<void> restore_config(FleetRegistryStore& store, FleetRegistryStore::Impl& impl,
+                              const fleet::Materialized& held, const StoreInitOptions& init,
+                              StoreInitResult& result) {
+    const std::string label = store.label();
+    const bool from_entries =
+        init.from && (!init.from->allocations.empty() || !init.from->released.empty());
+    if (from_entries) {
+        // The file's allocations would replace the store's: only when they are the same.
+        auto same = keeps_allocations(held, result.registry, label);
+        Registry store_side = held.registry;
+        fleet::Materialized file_side;
+        file_side.registry = result.registry;
+        auto back = keeps_allocations(file_side, store_side, label);
+        if (!same || !back) {
+            return fail(ErrorCode::already_exists,
+                        fmt::format("store {} lost its registry config but holds {} allocations "
+                                    "the new registry does not hold as they are; nothing changed",
+                                    label, held.registry.allocations.size()),
+                        Hint{HintKind::overwrite, label});
+        }
+    }
+    if (auto done = fleet::run_transaction(*impl.registry, with_config_of(result.registry),
+                                           impl.txn_counter, true);
+        !done) {
+        return done;
+    }
+    auto now = store.read();
+    if (!now) {
+        return std::unexpected(now.error());
+    }
+    result.registry = std::move(*now);
+    result.loaded = true;
+    result.restored_config = true;
+    return {};
+}
+
+// Loads the registry `result` holds into a bucket init just bound (or finds it there).
+Expected<void> load_initial(FleetRegistryStore& store, FleetRegistryStore::Impl& impl,
+                            const StoreInitOptions& init, StoreInitResult& result) {
+    fleet::Bucket& bucket = *impl.registry;
+    const std::string label = store.label();
+    auto held = fleet::current(bucket, false);
+    if (!held) {
+        return std::unexpected(held.error());
+    }
+    if (held->has_config) {
+        const auto held_keys = fleet::encode(held->registry);
+        const auto new_keys = fleet::encode(result.registry);
+        if (held_keys && new_keys && *held_keys == *new_keys && held->leftovers.empty()) {
+            return {};  // already this registry: init is idempotent
+        }
+        if (!init.force) {
+            return fail(ErrorCode::already_exists,
+                        fmt::format("store {} already holds a registry", label),
+                        Hint{HintKind::overwrite, label});
+        }
+    } else if (holds_entries(*held) && !init.force) {
+        return restore_config(store, impl, *held, init, result);
+    }
+    if (auto done = store.replace(result.registry, init.force); !done) {
+        return done;
+    }
+    result.loaded = true;
+    return {};
+}
+
+}  // namespace
 
 Expected<StoreInitResult> FleetRegistryStore::init(const FleetOptions& options,
                                                    const StoreInitOptions& init) {
@@ -122,27 +294,11 @@ Expected<StoreInitResult> FleetRegistryStore::init(const FleetOptions& options,
     impl->connection = std::move(*connection);
     impl->registry = std::move(*bucket);
     FleetRegistryStore store(std::move(impl));
-    auto held = fleet::current(*store.m_impl->registry, false);
-    if (!held) {
-        return std::unexpected(held.error());
-    }
     result.registry = init.from ? *init.from : adr014_default_registry(init.range);
     canonicalize(result.registry);
-    const auto held_keys = fleet::encode(held->registry);
-    const auto new_keys = fleet::encode(result.registry);
-    const bool same = held_keys && new_keys && *held_keys == *new_keys;
-    if (held->has_config && same && held->leftovers.empty()) {
-        return result;  // already this registry: init is idempotent
-    }
-    if (held->has_config && !init.force) {
-        return fail(ErrorCode::already_exists,
-                    fmt::format("store {} already holds a registry", store.label()),
-                    Hint{HintKind::overwrite, store.label()});
-    }
-    if (auto done = store.replace(result.registry); !done) {
+    if (auto done = load_initial(store, *store.m_impl, init, result); !done) {
         return std::unexpected(done.error());
     }
-    result.loaded = true;
     return result;
 }
 

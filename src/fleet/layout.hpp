@@ -3,6 +3,10 @@
 //   name.SERVICE         an allocation's record (written last: the allocation exists from then)
 //   port.PROTO.PORT      a claim: the one key that gives PORT/PROTO to a service, or holds it
 //                        in quarantine; created with "no earlier value", so one writer wins
+//   intent               a committed replacement of the whole registry (store import, init
+//                        --force): while it stands, readers see its keys, writers finish it
+//   intent.TXN.N         the parts of intent TXN: the replacement's keys, written before it
+//   clock                written by store repair to learn the server's time
 // Every value is canonical JSON; a writer adds a "txn" token so it can recognise its own write.
 #pragma once
 
@@ -48,6 +52,8 @@ struct RawEntry {
 using RawMap = std::map<std::string, RawEntry, std::less<>>;
 
 inline constexpr std::string_view k_config_key = "config";
+inline constexpr std::string_view k_intent_key = "intent";
+inline constexpr std::string_view k_clock_key = "clock";
 std::string name_key(std::string_view service);
 std::string claim_key(Protocols protocol, Port port);
 
@@ -83,15 +89,28 @@ std::string canonical_of(std::string_view stored);
 std::string with_txn(std::string_view value, std::string_view txn);
 std::string txn_of(std::string_view value);
 
-// A key left by a transaction that did not finish.
+// A key left by a transaction that did not finish, or one no transaction could have written.
 struct Leftover {
-    enum class Kind { orphan_claim, incomplete_record };
+    enum class Kind {
+        orphan_claim,       // a claim naming a service whose record does not hold it
+        incomplete_record,  // a record whose claims are gone: an interrupted release
+        invalid_key,        // a key or value this store never writes (`problem` says why)
+        stale_intent_part,  // a part of a replacement that was never committed
+    };
     Kind kind = Kind::orphan_claim;
     std::string key;
     std::string service;
     std::optional<PortRange> ports;
     Protocols protocols = Protocols::tcp;
     std::int64_t created_ns = 0;
+    std::string problem{};  // invalid_key: what is wrong with it (printable)
+};
+
+// A committed replacement still being applied: readers see `target`, writers finish it first.
+struct Intent {
+    std::string txn;
+    std::uint64_t revision = 0;  // of the intent key
+    Encoded target;              // every registry key (config, name.*, port.*) after it
 };
 
 // What the raw keys mean.
@@ -100,10 +119,33 @@ struct Materialized {
     Registry registry;           // complete allocations and quarantine
     std::vector<Released> held;  // ports claimed without a complete allocation: taken
     std::vector<Leftover> leftovers;
+    std::optional<Intent> intent;  // a committed replacement: `registry` is its target's
+    std::size_t records = 0;       // name.* keys with a value (complete or not)
 };
 
-// Decodes every key; a value that breaks the rules is invalid_registry naming `label` and
-// the key.
-Expected<Materialized> materialize(const RawMap& raw, std::string_view label);
+// Decodes every key. A key that breaks the rules is a Leftover (invalid_key) and the rest is
+// read on: a claim key whose value is unreadable still holds its port (in `held`). While an
+// intent stands, the registry is the intent's target. Never fails on the keys' content.
+Materialized materialize(const RawMap& raw, std::string_view label);
+
+// The intent that stands in `raw`, with its target read from its parts; nullopt when none is
+// committed. A committed intent that cannot be read is a problem (invalid_key) and ignored.
+// Parts of intents never committed are problems too (stale_intent_part).
+std::optional<Intent> committed_intent(const RawMap& raw, std::string_view label,
+                                       std::vector<Leftover>& problems);
+
+// A replacement's parts: `target` cut into values of at most about `max_bytes` each.
+std::vector<std::string> intent_parts(const Encoded& target, std::size_t max_bytes = 256 * 1024);
+std::string intent_part_key(std::string_view txn, std::size_t part);
+// The intent key's value committing `parts` parts that hold `keys` keys.
+std::string intent_value(std::string_view txn, std::size_t parts, std::size_t keys);
+
+// Whether `key` is one of the registry's own keys (config, name.*, port.*), which a
+// replacement rewrites; intent, its parts and the clock are not.
+bool registry_key(std::string_view key);
+
+// The name of a held port whose claim key is unreadable: no service can be named so, so no
+// allocation takes it back as its own.
+inline constexpr std::string_view k_unreadable_holder = "?";
 
 }  // namespace harmony::network::fleet

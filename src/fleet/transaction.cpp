@@ -12,8 +12,6 @@
 namespace harmony::network::fleet {
 namespace {
 
-constexpr int k_max_attempts = 200;
-
 // The order writes go out in, so that a client stopped after any write leaves no port given
 // twice and no allocation pointing at ports it does not hold (ARCHITECTURE.md).
 enum class Phase {
@@ -83,11 +81,6 @@ std::vector<PlannedWrite> plan(const KeyChanges& changes, const BeforeValues& be
     return writes;
 }
 
-std::string new_txn(std::uint64_t& counter) {
-    static thread_local std::mt19937_64 random{std::random_device{}()};
-    return fmt::format("{:016x}{:04x}", random(), ++counter & 0xffffU);
-}
-
 // Takes back the claims this attempt created, so a lost race leaves no leftover.
 void roll_back(Bucket& bucket, const std::vector<std::pair<std::string, std::uint64_t>>& made,
                std::string_view txn) {
@@ -97,10 +90,13 @@ void roll_back(Bucket& bucket, const std::vector<std::pair<std::string, std::uin
     }
 }
 
+// Every key an attempt wrote, with the revision its write got.
+using Written = std::vector<std::pair<std::string, std::uint64_t>>;
+
 enum class Applied { done, lost_race };
 
 Expected<Applied> apply(Bucket& bucket, const std::vector<PlannedWrite>& writes,
-                        std::string_view txn) {
+                        std::string_view txn, Written& written) {
     std::vector<std::pair<std::string, std::uint64_t>> made;
     for (const auto& w : writes) {
         auto raw = bucket.keys().find(w.key);
@@ -120,12 +116,47 @@ Expected<Applied> apply(Bucket& bucket, const std::vector<PlannedWrite>& writes,
             roll_back(bucket, made, txn);
             return Applied::lost_race;
         }
+        written.emplace_back(w.key, revision);
         if (!exists && w.phase == Phase::claim && w.value) {
             made.emplace_back(w.key, revision);
         }
     }
     return Applied::done;
 }
+
+// Whether the attempt that wrote `written` from the state at revision `base` stands: every
+// key still holds its write and no replacement was committed since. Only then may a caller
+// be told it is done (store import and repair may change keys between two of its writes).
+Expected<bool> stands(Bucket& bucket, const Written& written, std::uint64_t base) {
+    if (auto synced = bucket.sync(); !synced) {
+        return std::unexpected(synced.error());
+    }
+    const RawMap& keys = bucket.keys();
+    auto intent = keys.find(k_intent_key);
+    if (intent != keys.end() && intent->second.revision > base) {
+        return false;
+    }
+    return std::all_of(written.begin(), written.end(), [&](const auto& w) {
+        auto key = keys.find(w.first);
+        return key != keys.end() && key->second.revision == w.second;
+    });
+}
+
+// The not_found error of a bucket without a registry config.
+Error no_config(const Materialized& m, const std::string& label) {
+    const std::size_t kept = m.registry.allocations.size();
+    if (m.records == 0 && m.held.empty() && m.registry.released.empty()) {
+        return Error{ErrorCode::not_found, fmt::format("store {} holds no registry", label),
+                     Hint{HintKind::init_store, label}};
+    }
+    return Error{ErrorCode::not_found,
+                 fmt::format("store {} has lost its registry config (key config is missing or "
+                             "unreadable) but still holds {} allocation{}",
+                             label, kept, kept == 1 ? "" : "s"),
+                 Hint{HintKind::restore_store, label}};
+}
+
+}  // namespace
 
 void back_off(int attempt) {
     static thread_local std::mt19937 random{std::random_device{}()};
@@ -134,56 +165,86 @@ void back_off(int attempt) {
         std::uniform_int_distribution<int>(50, 50 + 250 * ceiling)(random)));
 }
 
-}  // namespace
+std::string new_txn(std::uint64_t& counter) {
+    static thread_local std::mt19937_64 random{std::random_device{}()};
+    return fmt::format("{:016x}{:04x}", random(), ++counter & 0xffffU);
+}
 
 Expected<Materialized> current(Bucket& bucket, bool need_config) {
     if (auto synced = bucket.sync(); !synced) {
         return std::unexpected(synced.error());
     }
     auto m = materialize(bucket.keys(), bucket.connection().label());
-    if (m && need_config && !m->has_config) {
-        const std::string& label = bucket.connection().label();
-        return fail(ErrorCode::not_found, fmt::format("store {} holds no registry", label),
-                    Hint{HintKind::init_store, label});
+    if (need_config && !m.has_config) {
+        return std::unexpected(no_config(m, bucket.connection().label()));
     }
     return m;
 }
 
+namespace {
+
+// The change applied to the registry `m` holds; nullopt when nothing is to be written.
+Expected<std::optional<KeyChanges>> changes_of(const Materialized& m, const RegistryChange& change,
+                                               bool restoring_config, const std::string& label) {
+    Registry base = m.registry;
+    base.released.insert(base.released.end(), m.held.begin(), m.held.end());
+    PortAllocator allocator(base);
+    allocator.prune_expired(
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
+    const auto start = allocator.revision();
+    if (auto changed = change(allocator); !changed) {
+        Error error = changed.error();
+        error.message = fmt::format("store {}: {}", label, error.message);
+        return std::unexpected(std::move(error));
+    }
+    if (allocator.revision() == start && !restoring_config) {
+        return std::nullopt;  // nothing changed (a restoring change makes a new allocator)
+    }
+    // Only the entries the change touched are encoded: the cost follows the change.
+    auto changes = changed_keys(base, allocator.registry(), !m.has_config);
+    if (!changes) {
+        return std::unexpected(changes.error());
+    }
+    return std::move(*changes);
+}
+
+}  // namespace
+
 Expected<void> run_transaction(Bucket& bucket, const RegistryChange& change,
-                               std::uint64_t& txn_counter, bool replacing, bool dry_run) {
+                               std::uint64_t& txn_counter, bool restoring_config, bool dry_run) {
     const std::string& label = bucket.connection().label();
     for (int attempt = 0; attempt < k_max_attempts; ++attempt) {
-        auto m = current(bucket, !replacing);
+        const std::string txn = new_txn(txn_counter);
+        auto m = current(bucket, !restoring_config);
+        if (m && m->intent && !dry_run) {
+            auto finished = finish_intent(bucket, txn);
+            if (!finished) {
+                return finished;
+            }
+            m = current(bucket, !restoring_config);
+        }
         if (!m) {
             return std::unexpected(m.error());
         }
-        Registry base = m->registry;
-        base.released.insert(base.released.end(), m->held.begin(), m->held.end());
-        PortAllocator allocator(base);
-        allocator.prune_expired(
-            std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()));
-        const auto start = allocator.revision();
-        if (auto changed = change(allocator); !changed) {
-            Error error = changed.error();
-            error.message = fmt::format("store {}: {}", label, error.message);
-            return std::unexpected(std::move(error));
+        const std::uint64_t base = bucket.revision();
+        auto changes = changes_of(*m, change, restoring_config, label);
+        if (!changes || !*changes || dry_run) {
+            return changes ? Expected<void>{} : std::unexpected(changes.error());
         }
-        if ((allocator.revision() == start && !replacing) || dry_run) {
-            return {};  // nothing changed, or a dry run (a replacing change makes a new
-                        // allocator: compared below)
-        }
-        // Only the entries the change touched are encoded: the cost follows the change.
-        auto changes = changed_keys(base, allocator.registry(), !m->has_config);
-        if (!changes) {
-            return std::unexpected(changes.error());
-        }
-        const auto writes = plan(*changes, BeforeValues(bucket.keys(), m->held));
+        const auto writes = plan(**changes, BeforeValues(bucket.keys(), m->held));
         if (writes.empty()) {
             return {};
         }
-        auto applied = apply(bucket, writes, new_txn(txn_counter));
-        if (!applied || *applied == Applied::done) {
-            return applied ? Expected<void>{} : std::unexpected(applied.error());
+        Written written;
+        auto applied = apply(bucket, writes, txn, written);
+        if (!applied) {
+            return std::unexpected(applied.error());
+        }
+        if (*applied == Applied::done) {
+            auto ok = stands(bucket, written, base);
+            if (!ok || *ok) {
+                return ok ? Expected<void>{} : std::unexpected(ok.error());
+            }
         }
         back_off(attempt);
     }

@@ -2,6 +2,7 @@
 // (encode, then materialize what a bucket holds back into the registry). No server needed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -213,26 +214,25 @@ TEST(FleetLayout, KeysAreConfigNamesAndOneClaimPerPortAndProtocol) {
 TEST(FleetLayout, EncodeThenMaterializeGivesTheSameRegistry) {
     const Registry original = sample_registry();
     auto m = fleet::materialize(raw_of(encoded(original)), "test");
-    ASSERT_TRUE(m) << m.error().message;
-    EXPECT_TRUE(m->has_config);
-    EXPECT_TRUE(m->leftovers.empty());
-    EXPECT_TRUE(m->held.empty());
-    EXPECT_TRUE(is_canonical(m->registry));
-    EXPECT_EQ(encoded(m->registry), encoded(original));
-    EXPECT_EQ(m->registry.range.first, 25000);
-    EXPECT_EQ(m->registry.quarantine_days, 45);
-    ASSERT_EQ(m->registry.pools.size(), 2U);
-    ASSERT_EQ(m->registry.allocations.size(), 4U);
-    const auto& prometheus = m->registry.allocations[2];
+    EXPECT_TRUE(m.has_config);
+    EXPECT_TRUE(m.leftovers.empty());
+    EXPECT_TRUE(m.held.empty());
+    EXPECT_TRUE(is_canonical(m.registry));
+    EXPECT_EQ(encoded(m.registry), encoded(original));
+    EXPECT_EQ(m.registry.range.first, 25000);
+    EXPECT_EQ(m.registry.quarantine_days, 45);
+    ASSERT_EQ(m.registry.pools.size(), 2U);
+    ASSERT_EQ(m.registry.allocations.size(), 4U);
+    const auto& prometheus = m.registry.allocations[2];
     EXPECT_EQ(prometheus.name, "prometheus");
     EXPECT_EQ(prometheus.pool, "metrics");
     EXPECT_EQ(prometheus.owner, "ops team");
     EXPECT_EQ(prometheus.notes, "scrape; v2");
     EXPECT_EQ(prometheus.process, "prometheus");
     EXPECT_EQ(prometheus.ports.last, 25092);
-    ASSERT_EQ(m->registry.released.size(), 1U);
-    EXPECT_EQ(m->registry.released[0].name, "old-web");
-    EXPECT_EQ(m->registry.released[0].until, at("2026-12-16T10:00:00Z"));
+    ASSERT_EQ(m.registry.released.size(), 1U);
+    EXPECT_EQ(m.registry.released[0].name, "old-web");
+    EXPECT_EQ(m.registry.released[0].until, at("2026-12-16T10:00:00Z"));
 }
 
 TEST(FleetLayout, AWritersTxnTokenDoesNotChangeWhatAValueMeans) {
@@ -243,8 +243,7 @@ TEST(FleetLayout, AWritersTxnTokenDoesNotChangeWhatAValueMeans) {
         EXPECT_EQ(fleet::txn_of(entry.value), "t-42") << key;
     }
     auto m = fleet::materialize(raw, "test");
-    ASSERT_TRUE(m) << m.error().message;
-    EXPECT_EQ(encoded(m->registry), encoded(original));
+    EXPECT_EQ(encoded(m.registry), encoded(original));
 }
 
 TEST(FleetLayout, DeletedKeysAreGone) {
@@ -254,9 +253,8 @@ TEST(FleetLayout, DeletedKeysAreGone) {
         raw[key].deleted = true;
     }
     auto m = fleet::materialize(raw, "test");
-    ASSERT_TRUE(m) << m.error().message;
-    EXPECT_EQ(m->registry.allocations.size(), 3U);
-    EXPECT_TRUE(m->leftovers.empty());
+    EXPECT_EQ(m.registry.allocations.size(), 3U);
+    EXPECT_TRUE(m.leftovers.empty());
 }
 
 TEST(FleetLayout, AClaimWithoutItsRecordIsAnOrphanAndStaysTaken) {
@@ -264,10 +262,9 @@ TEST(FleetLayout, AClaimWithoutItsRecordIsAnOrphanAndStaysTaken) {
     raw["port.tcp.25300"] = {R"({"service":"x","first":25300,"last":25300})", 99, false,
                              1'800'000'000'000'000'000};
     auto m = fleet::materialize(raw, "test");
-    ASSERT_TRUE(m) << m.error().message;
-    EXPECT_EQ(m->registry.allocations.size(), 4U);
-    ASSERT_EQ(m->leftovers.size(), 1U);
-    const Leftover& orphan = m->leftovers[0];
+    EXPECT_EQ(m.registry.allocations.size(), 4U);
+    ASSERT_EQ(m.leftovers.size(), 1U);
+    const Leftover& orphan = m.leftovers[0];
     EXPECT_EQ(orphan.kind, Leftover::Kind::orphan_claim);
     EXPECT_EQ(orphan.key, "port.tcp.25300");
     EXPECT_EQ(orphan.service, "x");
@@ -275,25 +272,24 @@ TEST(FleetLayout, AClaimWithoutItsRecordIsAnOrphanAndStaysTaken) {
     EXPECT_EQ(orphan.ports->first, 25300);
     EXPECT_EQ(orphan.protocols, Protocols::tcp);
     EXPECT_EQ(orphan.created_ns, 1'800'000'000'000'000'000);
-    ASSERT_EQ(m->held.size(), 1U);
-    EXPECT_EQ(m->held[0].name, "x");
-    EXPECT_EQ(m->held[0].ports.first, 25300);
-    EXPECT_EQ(m->held[0].ports.last, 25300);
-    EXPECT_EQ(m->held[0].protocols, Protocols::tcp);
+    ASSERT_EQ(m.held.size(), 1U);
+    EXPECT_EQ(m.held[0].name, "x");
+    EXPECT_EQ(m.held[0].ports.first, 25300);
+    EXPECT_EQ(m.held[0].ports.last, 25300);
+    EXPECT_EQ(m.held[0].protocols, Protocols::tcp);
 }
 
 TEST(FleetLayout, ARecordWithMissingClaimsIsIncompleteAndNotAnAllocation) {
     RawMap raw = raw_of(encoded(sample_registry()));
     raw.erase("port.tcp.25091");  // prometheus holds 25090-25092/tcp
     auto m = fleet::materialize(raw, "test");
-    ASSERT_TRUE(m) << m.error().message;
-    ASSERT_EQ(m->registry.allocations.size(), 3U);
-    for (const auto& a : m->registry.allocations) {
+    ASSERT_EQ(m.registry.allocations.size(), 3U);
+    for (const auto& a : m.registry.allocations) {
         EXPECT_NE(a.name, "prometheus");
     }
-    ASSERT_EQ(m->leftovers.size(), 3U);  // the record and its two remaining claims
+    ASSERT_EQ(m.leftovers.size(), 3U);  // the record and its two remaining claims
     std::size_t incomplete = 0;
-    for (const auto& l : m->leftovers) {
+    for (const auto& l : m.leftovers) {
         EXPECT_EQ(l.service, "prometheus");
         if (l.kind == Leftover::Kind::incomplete_record) {
             ++incomplete;
@@ -304,7 +300,7 @@ TEST(FleetLayout, ARecordWithMissingClaimsIsIncompleteAndNotAnAllocation) {
         }
     }
     EXPECT_EQ(incomplete, 1U);
-    EXPECT_EQ(m->held.size(), 2U);  // the claims it did write stay taken
+    EXPECT_EQ(m.held.size(), 2U);  // the claims it did write stay taken
 }
 
 TEST(FleetLayout, ARecordWhoseClaimsNameAnotherServiceIsIncomplete) {
@@ -313,34 +309,44 @@ TEST(FleetLayout, ARecordWhoseClaimsNameAnotherServiceIsIncomplete) {
                        R"("pool":"","owner":"","notes":"","process":""})",
                        99, false, 0};
     auto m = fleet::materialize(raw, "test");
-    ASSERT_TRUE(m) << m.error().message;
-    ASSERT_EQ(m->leftovers.size(), 1U);
-    EXPECT_EQ(m->leftovers[0].kind, Leftover::Kind::incomplete_record);
-    EXPECT_EQ(m->leftovers[0].service, "web");
-    EXPECT_EQ(m->registry.allocations.size(), 4U);
+    ASSERT_EQ(m.leftovers.size(), 1U);
+    EXPECT_EQ(m.leftovers[0].kind, Leftover::Kind::incomplete_record);
+    EXPECT_EQ(m.leftovers[0].service, "web");
+    EXPECT_EQ(m.registry.allocations.size(), 4U);
 }
 
 TEST(FleetLayout, NoConfigKeyIsNoRegistry) {
     auto m = fleet::materialize({}, "test");
-    ASSERT_TRUE(m) << m.error().message;
-    EXPECT_FALSE(m->has_config);
-    EXPECT_TRUE(m->registry.allocations.empty());
+    EXPECT_FALSE(m.has_config);
+    EXPECT_TRUE(m.registry.allocations.empty());
 }
 
-// materialize(raw + {key: value}) is invalid_registry naming the store and the key.
+// materialize(raw + {key: value}) reads the rest and reports the key, naming the store and
+// it; a claim key's port stays taken.
 void expect_invalid(std::string_view key, std::string_view value) {
+    SCOPED_TRACE(std::string(key) + " = " + std::string(value));
     RawMap raw = raw_of(encoded(sample_registry()));
+    const bool is_config = key == "config";
     raw.insert_or_assign(std::string(key), fleet::RawEntry{std::string(value), 99, false, 0});
     auto m = fleet::materialize(raw, "nats://h1:4222/harmony-ports");
-    ASSERT_FALSE(m) << key << " = " << value;
-    EXPECT_EQ(m.error().code, ErrorCode::invalid_registry) << m.error().message;
-    EXPECT_NE(m.error().message.find("key " + std::string(key)), std::string::npos)
-        << m.error().message;
-    EXPECT_EQ(m.error().message.rfind("nats://h1:4222/harmony-ports: ", 0), 0U)
-        << m.error().message;
+    ASSERT_EQ(m.leftovers.size(), 1U);
+    const Leftover& left = m.leftovers[0];
+    EXPECT_EQ(left.kind, Leftover::Kind::invalid_key);
+    EXPECT_EQ(left.key, key);
+    EXPECT_NE(left.problem.find("key " + std::string(key)), std::string::npos) << left.problem;
+    EXPECT_EQ(left.problem.rfind("nats://h1:4222/harmony-ports: ", 0), 0U) << left.problem;
+    EXPECT_EQ(m.has_config, !is_config);
+    EXPECT_EQ(m.registry.allocations.size(), 4U) << "the sound keys are read on";
+    if (key.starts_with("port.tcp.25") || key.starts_with("port.udp.25")) {
+        ASSERT_EQ(m.held.size(), 1U) << "an unreadable claim still holds its port";
+        EXPECT_EQ(m.held[0].ports.first, 25300);
+        EXPECT_EQ(m.held[0].name, fleet::k_unreadable_holder);
+    } else {
+        EXPECT_TRUE(m.held.empty());
+    }
 }
 
-TEST(FleetLayout, MalformedValuesAreInvalidRegistryNamingTheKey) {
+TEST(FleetLayout, MalformedKeysAreReportedAndTheRestIsRead) {
     expect_invalid("port.tcp.25300", "not json");
     expect_invalid("port.tcp.25300", "[1,2]");
     expect_invalid("port.tcp.25300", R"({"service":"x","first":"25300","last":25300})");
@@ -384,3 +390,68 @@ TEST(FleetLayout, TwoEntriesOnOneClaimKeyCannotBeEncoded) {
 }
 
 }  // namespace
+
+namespace {
+
+// `raw` plus the parts of a replacement by `next` (committed when `commit`), parts cut small.
+RawMap with_replacement(RawMap raw, const Registry& next, bool commit) {
+    const auto target = encoded(next);
+    const auto parts = fleet::intent_parts(target, 300);
+    EXPECT_GT(parts.size(), 2U) << "the test wants several parts";
+    std::uint64_t revision = 1000;
+    for (std::size_t n = 0; n < parts.size(); ++n) {
+        raw[fleet::intent_part_key("t1", n)] = {parts[n], ++revision, false, 0};
+    }
+    if (commit) {
+        raw["intent"] = {fleet::intent_value("t1", parts.size(), target.size()), ++revision, false,
+                         0};
+    }
+    return raw;
+}
+
+Registry smaller_registry() {
+    Registry r = sample_registry();
+    r.allocations.erase(r.allocations.begin());
+    r.allocations.push_back({"newcomer", {25700, 25700}, Protocols::udp, "", "", "", "", {}});
+    canonicalize(r);
+    return r;
+}
+
+}  // namespace
+
+TEST(FleetLayout, ACommittedReplacementIsWhatReadersSeeWhateverTheKeysHoldYet) {
+    RawMap raw = with_replacement(raw_of(encoded(sample_registry())), smaller_registry(), true);
+    auto m = fleet::materialize(raw, "test");
+    ASSERT_TRUE(m.intent);
+    EXPECT_EQ(m.intent->txn, "t1");
+    EXPECT_TRUE(m.leftovers.empty());
+    EXPECT_EQ(encoded(m.registry), encoded(smaller_registry()));
+    // Half applied: still the new registry.
+    raw.erase("name.ceph-rgw");
+    raw["port.udp.25700"] = {R"({"service":"newcomer","first":25700,"last":25700})", 2000, false,
+                             0};
+    EXPECT_EQ(encoded(fleet::materialize(raw, "test").registry), encoded(smaller_registry()));
+}
+
+TEST(FleetLayout, PartsNeverCommittedAreLeftoversAndChangeNothing) {
+    RawMap raw = with_replacement(raw_of(encoded(sample_registry())), smaller_registry(), false);
+    auto m = fleet::materialize(raw, "test");
+    EXPECT_FALSE(m.intent);
+    EXPECT_EQ(encoded(m.registry), encoded(sample_registry()));
+    ASSERT_FALSE(m.leftovers.empty());
+    for (const auto& left : m.leftovers) {
+        EXPECT_EQ(left.kind, Leftover::Kind::stale_intent_part) << left.key;
+    }
+}
+
+TEST(FleetLayout, ACommitWithAMissingPartIsReportedAndTheKeysAreRead) {
+    RawMap raw = with_replacement(raw_of(encoded(sample_registry())), smaller_registry(), true);
+    raw.erase(fleet::intent_part_key("t1", 1));
+    auto m = fleet::materialize(raw, "test");
+    EXPECT_FALSE(m.intent);
+    EXPECT_EQ(encoded(m.registry), encoded(sample_registry()));
+    const auto invalid = std::count_if(m.leftovers.begin(), m.leftovers.end(), [](const auto& l) {
+        return l.kind == Leftover::Kind::invalid_key && l.key == "intent";
+    });
+    EXPECT_EQ(invalid, 1) << "the broken commit is reported";
+}

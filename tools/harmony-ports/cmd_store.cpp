@@ -66,6 +66,15 @@ std::function<int()> setup_store_init(CLI::App& app, const GlobalOptions& global
         if (!done) {
             return report(done.error());
         }
+        if (done->restored_config) {
+            print_out(
+                "bucket {} had lost its registry config: restored it from {}, kept {} "
+                "allocations\n",
+                util::printable_text(redact_store_url(fleet->url), 200),
+                o->from.empty() ? std::string("the ADR-014 default") : util::terminal_safe(o->from),
+                done->registry.allocations.size());
+            return 0;
+        }
         print_out(
             "{} bucket {}; {} {} ({} pools, {} allocations)\n",
             done->created_bucket ? "created" : "found",
@@ -95,11 +104,17 @@ std::function<int()> setup_store_snapshot(CLI::App& app, const GlobalOptions& gl
 }
 
 std::function<int()> setup_store_import(CLI::App& app, const GlobalOptions& global) {
-    auto file = std::make_shared<std::string>();
-    app.add_option("FILE", *file, "registry file to load (replaces the store's registry)")
+    struct Options {
+        std::string file;
+        bool force = false;
+    };
+    auto o = std::make_shared<Options>();
+    app.add_option("FILE", o->file, "registry file to load (replaces the store's registry)")
         ->required();
-    return [file, &global] {
-        auto registry = registry_file(*file);
+    app.add_flag("--force", o->force,
+                 "replace it even when allocations the store holds would go or move");
+    return [o, &global] {
+        auto registry = registry_file(o->file);
         if (!registry) {
             return report(registry.error());
         }
@@ -107,10 +122,10 @@ std::function<int()> setup_store_import(CLI::App& app, const GlobalOptions& glob
         if (!store) {
             return report(store.error());
         }
-        if (auto done = (*store)->replace(*registry); !done) {
+        if (auto done = (*store)->replace(*registry, o->force); !done) {
             return report(done.error());
         }
-        print_out("imported {} ({} pools, {} allocations) into {}\n", util::terminal_safe(*file),
+        print_out("imported {} ({} pools, {} allocations) into {}\n", util::terminal_safe(o->file),
                   registry->pools.size(), registry->allocations.size(), (*store)->label());
         return 0;
     };
@@ -124,12 +139,22 @@ void print_repair(const RepairReport& report, bool dry_run, bool json) {
             out["actions"].push_back({{"key", a.key}, {"service", a.name}, {"what", a.what}});
         }
         out["kept_young"] = report.kept_young;
+        out["kept_changed"] = report.kept_changed;
+        out["finished_replacement"] = report.finished_replacement;
         write_out(out.dump(2) + "\n");
         return;
     }
+    if (report.finished_replacement) {
+        print_out("{} an interrupted replacement of the registry (store import)\n",
+                  dry_run ? "would finish" : "finished");
+    }
     for (const auto& a : report.actions) {
-        print_out("{}{}: {} ({})\n", dry_run ? "would fix " : "", a.key, a.what,
-                  util::printable_text(a.name));
+        print_out("{}{}: {} ({})\n", dry_run ? "would fix " : "", util::printable_text(a.key),
+                  util::printable_text(a.what), util::printable_text(a.name));
+    }
+    if (report.kept_changed > 0) {
+        print_out("{} leftover{} changed while repairing, left for the next repair\n",
+                  report.kept_changed, report.kept_changed == 1 ? "" : "s");
     }
     print_out("{} leftover{} {}, {} younger than the grace period left alone\n",
               report.actions.size(), report.actions.size() == 1 ? "" : "s",

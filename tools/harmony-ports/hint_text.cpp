@@ -47,6 +47,8 @@ std::string hint_text(const Hint& hint) {
             return "create it with `harmony-ports store init`";
         case HintKind::repair_store:
             return "run `harmony-ports store repair` to remove them";
+        case HintKind::restore_store:
+            return "restore it with `harmony-ports store init`, which keeps the allocations";
         case HintKind::merge_conflict:
             return fmt::format(
                 "redo the merge as data: `harmony-ports git setup && git checkout -m {}`, or "

@@ -51,6 +51,7 @@ pub const HP_HINT_REALLOCATE: hp_hint = 11;
 pub const HP_HINT_INIT_STORE: hp_hint = 12;
 pub const HP_HINT_REPAIR_STORE: hp_hint = 13;
 pub const HP_HINT_MERGE_CONFLICT: hp_hint = 14;
+pub const HP_HINT_RESTORE_STORE: hp_hint = 15;
 
 /// `hp_severity`.
 pub type hp_severity = c_int;

@@ -72,8 +72,10 @@ struct StoreInitOptions {
 };
 
 struct StoreInitResult {
-    bool created_bucket = false;  // false: the bucket existed (init is idempotent)
-    bool loaded = false;          // false: the bucket already held this very registry
+    bool created_bucket = false;   // false: the bucket existed (init is idempotent)
+    bool loaded = false;           // false: the bucket already held this very registry
+    bool restored_config = false;  // the bucket had lost its config: only that was written,
+                                   // its allocations kept (`registry` is what it holds now)
     Registry registry;
 };
 
@@ -87,12 +89,15 @@ struct RepairOptions {
 struct RepairAction {
     std::string key;   // the bucket key
     std::string name;  // the service it names
-    std::string what;  // "orphan claim 25081/tcp", "incomplete record", ...
+    std::string what;  // "orphan claim on 25081/tcp removed", "incomplete record removed",
+                       // "unreadable key removed: ...", ...
 };
 
 struct RepairReport {
     std::vector<RepairAction> actions;  // done (or, in a dry run, to do)
     std::size_t kept_young = 0;         // leftovers inside the grace period
+    std::size_t kept_changed = 0;       // leftovers whose keys changed while repairing
+    bool finished_replacement = false;  // a standing replacement (store import) was finished
 };
 
 // One change seen by watch().
@@ -101,7 +106,8 @@ struct StoreEvent {
     TimePoint time{};
     std::string key;
     std::string kind;  // allocated, released (a record goes), claimed, quarantined, unclaimed
-                       // (a claim goes), config
+                       // (a claim goes), config, replacing (a whole new registry committed:
+                       // its keys follow), replaced (all of them written)
     std::string name;  // the service, when there is one
     std::optional<PortRange> ports;
     std::optional<Protocols> protocols;
@@ -124,6 +130,8 @@ class FleetRegistryStore final : public RegistryStore {
 
     // Creates the buckets when missing (idempotent) and loads the registry when the bucket
     // holds none. A bucket that holds one is already_exists (hint overwrite) unless `force`.
+    // A bucket that lost its config but holds allocations gets the config back and keeps
+    // them (`from` must then hold no allocations or exactly the store's, unless `force`).
     static Expected<StoreInitResult> init(const FleetOptions& options,
                                           const StoreInitOptions& init);
 
@@ -144,10 +152,19 @@ class FleetRegistryStore final : public RegistryStore {
     // The bucket's revision the last read saw (for export headers).
     [[nodiscard]] std::uint64_t revision() const;
 
-    // Replaces the whole registry (store import) in one transaction.
-    Expected<void> replace(const Registry& registry);
+    // Replaces the whole registry (store import) in one step: readers see the old registry or
+    // the new one, never a mixture, even when this process stops at any point (a later
+    // writer or repair finishes it). Unless `force`, refuses (already_exists, hint overwrite)
+    // when an allocation the store holds would go or move, judged on the store as it is when
+    // the replacement commits.
+    Expected<void> replace(const Registry& registry, bool force = false);
 
-    // Removes leftovers of interrupted transactions older than options.grace.
+    // Finishes a replacement that stands, then removes what interrupted transactions left:
+    // orphan claims, incomplete records (their release is finished), keys this store never
+    // writes, parts of replacements never committed. Only what is older than options.grace
+    // by the server's clock; a service's leftovers are removed only after a write that makes
+    // any transaction of that service still running fail, so nothing it will report done is
+    // removed.
     Expected<RepairReport> repair(const RepairOptions& options);
 
     // Calls on_event for every change after the current revision until it returns false or

@@ -27,6 +27,8 @@ enum class HintKind {
                          // the store)
     merge_conflict,      // the file holds git conflict markers: merge it as data with the
                          // registry's merge driver (subject: the file)
+    restore_store,       // the store lost its registry config but holds allocations: write the
+                         // config again, keeping them (subject: the store)
 };
 
 // A remedy for an Error or a Finding. `subject` is the data it is about (a path, a pool, a

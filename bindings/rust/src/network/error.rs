@@ -155,6 +155,9 @@ pub enum HintKind {
     /// The file holds git conflict markers: redo the merge with the registry's merge driver
     /// (subject: the file).
     MergeConflict,
+    /// The fleet store lost its registry config but still holds allocations: restore the
+    /// config, keeping them.
+    RestoreStore,
     /// A hint this version of the crate does not know (a newer library).
     Unknown,
 }
@@ -178,6 +181,7 @@ impl HintKind {
             ffi::HP_HINT_INIT_STORE => HintKind::InitStore,
             ffi::HP_HINT_REPAIR_STORE => HintKind::RepairStore,
             ffi::HP_HINT_MERGE_CONFLICT => HintKind::MergeConflict,
+            ffi::HP_HINT_RESTORE_STORE => HintKind::RestoreStore,
             _ => HintKind::Unknown,
         })
     }
@@ -199,6 +203,7 @@ impl HintKind {
             HintKind::InitStore => "init-store",
             HintKind::RepairStore => "repair-store",
             HintKind::MergeConflict => "merge-conflict",
+            HintKind::RestoreStore => "restore-store",
             HintKind::Unknown => "unknown",
         }
     }
