@@ -70,13 +70,17 @@ class Line {
         return false;
     }
     [[nodiscard]] bool peek(char c) const { return m_pos < m_text.size() && m_text[m_pos] == c; }
-    // Columns count characters (UTF-8 code points), as toml++ does.
+    // Columns count characters (UTF-8 code points), as toml++ does. Counted on from the last
+    // position asked for, so the positions of a line's n array items cost O(line), not O(n^2).
     [[nodiscard]] SourcePosition here() const {
-        int column = 1;
-        for (std::size_t i = 0; i < m_pos; ++i) {
-            column += (static_cast<unsigned char>(m_text[i]) & 0xC0) != 0x80 ? 1 : 0;
+        if (m_pos < m_counted) {
+            m_counted = 0;
+            m_column = 1;
         }
-        return SourcePosition{m_number, column};
+        for (; m_counted < m_pos; ++m_counted) {
+            m_column += (static_cast<unsigned char>(m_text[m_counted]) & 0xC0) != 0x80 ? 1 : 0;
+        }
+        return SourcePosition{m_number, m_column};
     }
     bool bare_key(std::string& out) {
         std::size_t start = m_pos;
@@ -237,6 +241,8 @@ class Line {
     std::string_view m_text;
     int m_number;
     std::size_t m_pos = 0;
+    mutable std::size_t m_counted = 0;  // here(): m_column is the column at m_counted
+    mutable int m_column = 1;
 };
 
 bool has_key(const DocNode& table, std::string_view key) {
