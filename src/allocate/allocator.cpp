@@ -244,6 +244,11 @@ Expected<void> PortAllocator::add_pool(std::string_view name, PortRange ports, b
         return fail(ErrorCode::invalid_argument,
                     "pool name: " + ok.error().message.substr(ok.error().message.find('\'')));
     }
+    if (ports.first > ports.last) {
+        return fail(ErrorCode::invalid_argument,
+                    fmt::format("pool {}: first port {} is above last port {}", name, ports.first,
+                                ports.last));
+    }
     if (!m_registry.range.contains(ports)) {
         return fail(ErrorCode::invalid_argument,
                     fmt::format("pool {} ({}) is outside the range {}", name, ports.to_string(),

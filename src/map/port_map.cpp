@@ -7,8 +7,8 @@
 
 #include <harmony/network/host_report.hpp>
 #include <harmony/network/known_ports.hpp>
+#include <harmony/network/registry_lookup.hpp>
 
-#include "util/did_you_mean.hpp"
 #include "util/printable.hpp"
 
 namespace harmony::network {
@@ -188,20 +188,11 @@ Expected<PortMap> build_port_map(const Registry& registry, PortMapInput input) {
 }
 
 Expected<PortRange> pool_ports(const Registry& registry, std::string_view name) {
-    std::vector<std::string> names;
-    for (const auto& pool : registry.pools) {
-        if (pool.name == name) {
-            return pool.ports;
-        }
-        names.push_back(pool.name);
+    auto pool = lookup_pool(registry, name, "the registry");
+    if (!pool) {
+        return std::unexpected(pool.error());
     }
-    const std::string close = util::closest_match(name, names);
-    std::string message =
-        fmt::format("no pool named '{}' in the registry", util::printable_text(name, 64));
-    if (!close.empty()) {
-        message += fmt::format(" (did you mean {}?)", close);
-    }
-    return fail(ErrorCode::not_found, std::move(message));
+    return pool->ports;
 }
 
 std::vector<PortHolder> holders_from_scan(const std::vector<Listener>& listeners) {

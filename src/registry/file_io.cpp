@@ -112,6 +112,11 @@ Expected<void> require_writable(const fs::path& shown_path, const fs::path& real
                                 shown(shown_path), st.st_mode & 07777));
     }
     if (::faccessat(AT_FDCWD, real.c_str(), W_OK, AT_EACCESS) != 0) {
+        if (errno == EROFS) {  // no uid may write it: the mount says so, not the file
+            return fail(
+                ErrorCode::permission_denied,
+                fmt::format("{}: is on a read-only file system; not changed", shown(shown_path)));
+        }
         return fail(ErrorCode::permission_denied,
                     fmt::format("{}: permission denied: uid {} may not write it; not changed",
                                 shown(shown_path), ::geteuid()));

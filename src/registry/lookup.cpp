@@ -42,4 +42,25 @@ Expected<NamedEntries> find_named_entries(const Registry& input, std::string_vie
     return fail(ErrorCode::not_found, std::move(message));
 }
 
+Expected<PoolLookup> lookup_pool(const Registry& registry, std::string_view name,
+                                 std::string_view label) {
+    if (name == k_default_pool_name) {
+        return PoolLookup{"", registry.range};
+    }
+    std::vector<std::string> names{std::string(k_default_pool_name)};
+    for (const auto& pool : registry.pools) {
+        if (pool.name == name) {
+            return PoolLookup{pool.name, pool.ports};
+        }
+        names.push_back(pool.name);
+    }
+    const std::string close = util::closest_match(name, names);
+    std::string message =
+        fmt::format("no pool named '{}' in {}", util::printable_text(name, 64), label);
+    if (!close.empty()) {
+        message += fmt::format(" (did you mean {}?)", util::printable_text(close));
+    }
+    return fail(ErrorCode::not_found, std::move(message));
+}
+
 }  // namespace harmony::network

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstdint>
 #include <thread>
 
 #include <fcntl.h>
@@ -121,13 +122,28 @@ Expected<bool> try_lock(int fd, const fs::path& dir) {
 
 }  // namespace
 
-Expected<std::chrono::milliseconds> parse_lock_timeout(std::string_view text,
-                                                       std::string_view what) {
-    auto seconds = parse_decimal(text, what, 0, k_max_lock_timeout_seconds);
+namespace {
+
+// Whole seconds `min`-86400 from text, as a duration.
+Expected<std::chrono::milliseconds> parse_seconds(std::string_view text, std::string_view what,
+                                                  std::uint64_t min) {
+    auto seconds = parse_decimal(text, what, min, k_max_lock_timeout_seconds);
     if (!seconds) {
         return std::unexpected(seconds.error());
     }
     return std::chrono::milliseconds(std::chrono::seconds(*seconds));
+}
+
+}  // namespace
+
+Expected<std::chrono::milliseconds> parse_lock_timeout(std::string_view text,
+                                                       std::string_view what) {
+    return parse_seconds(text, what, 0);
+}
+
+Expected<std::chrono::milliseconds> parse_store_timeout(std::string_view text,
+                                                        std::string_view what) {
+    return parse_seconds(text, what, 1);
 }
 
 std::string to_string(const LockHolder& holder) {

@@ -19,19 +19,45 @@ SourcePosition position_of(const toml::source_region& region) {
                           static_cast<int>(region.begin.column)};
 }
 
-DocNode convert(const toml::node& node) {
+// The byte of `text` at 1-based `line` and `column` (in code points, as toml++ counts), or
+// '\0' when there is none.
+char char_at(std::string_view text, int line, int column) {
+    std::size_t at = 0;
+    for (int l = 1; l < line; ++l) {
+        at = text.find('\n', at);
+        if (at == std::string_view::npos) {
+            return '\0';
+        }
+        ++at;
+    }
+    for (int c = 1; c < column && at < text.size(); ++c) {
+        ++at;  // past one code point: its lead byte and continuation bytes
+        while (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) {
+            ++at;
+        }
+    }
+    return at < text.size() ? text[at] : '\0';
+}
+
+// True when the integer `node` is written with a sign '+' (toml++ keeps no flag for it).
+bool has_plus_sign(const toml::node& node, std::string_view text) {
+    const auto& begin = node.source().begin;
+    return char_at(text, static_cast<int>(begin.line), static_cast<int>(begin.column)) == '+';
+}
+
+DocNode convert(const toml::node& node, std::string_view text) {
     DocNode out;
     out.where = position_of(node.source());
     if (const auto* table = node.as_table()) {
         out.kind = DocNode::Kind::table;
         for (const auto& [key, value] : *table) {
             out.entries.push_back(
-                {std::string(key.str()), convert(value), position_of(key.source())});
+                {std::string(key.str()), convert(value, text), position_of(key.source())});
         }
     } else if (const auto* array = node.as_array()) {
         out.kind = DocNode::Kind::array;
         for (const auto& item : *array) {
-            out.items.push_back(convert(item));
+            out.items.push_back(convert(item, text));
         }
     } else if (const auto* s = node.as_string()) {
         out.kind = DocNode::Kind::string;
@@ -40,6 +66,10 @@ DocNode convert(const toml::node& node) {
         // 0x.., 0o.., 0b..: every number a person writes here is read as decimal.
         out.kind = DocNode::Kind::other;
         out.text = "a hexadecimal, octal or binary integer (numbers are decimal)";
+    } else if (i != nullptr && has_plus_sign(node, text)) {
+        // +25080: decimal means digits, with '-' the only sign (as on the command line).
+        out.kind = DocNode::Kind::other;
+        out.text = "an integer with a '+' sign (numbers are decimal digits)";
     } else if (i != nullptr) {
         out.kind = DocNode::Kind::integer;
         out.integer = i->get();
@@ -115,7 +145,7 @@ Expected<DocNode> parse_toml_with_tomlplusplus(std::string_view text, std::strin
         if (auto deep = too_deep(table, position_of(table.source()), 1)) {
             return fail_at(ErrorCode::parse_error, position_in(file, *deep), too_deep_text());
         }
-        return convert(table);
+        return convert(table, text);
     } catch (const toml::parse_error& err) {
         std::string what(err.description());
         // One line: toml++ descriptions may hold newlines.

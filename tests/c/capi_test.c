@@ -265,6 +265,10 @@ static void test_allocator_errors(void) {
     error = NULL;
     expect_error(hp_allocator_add_pool(ports, "wide", 4, (hp_port_range){20000, 30000}, 0, &error),
                  error, HP_INVALID_ARGUMENT, "wide");
+    error = NULL; /* first above last: the library's own refusal, not an empty pool */
+    expect_error(
+        hp_allocator_add_pool(ports, "upside", 6, (hp_port_range){25950, 25940}, 0, &error), error,
+        HP_INVALID_ARGUMENT, "pool upside: first port 25950 is above last port 25940");
     hp_allocator_free(ports);
 }
 

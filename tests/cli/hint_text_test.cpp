@@ -31,5 +31,19 @@ TEST(HintText, WordsEveryKindInTheToolsOwnFlags) {
 }
 
 TEST(HintText, ASubjectFromAFileIsMadePrintable) {
-    EXPECT_EQ(hint_text(Hint{HintKind::name_pool, "m\x1b[2J"}), "pass --pool m\\x1b[2J to use it");
+    EXPECT_EQ(hint_text(Hint{HintKind::name_pool, "m\x1b[2J"}),
+              "pass --pool 'm\\x1b[2J' to use it");
+}
+
+// A subject lands in a command the user pastes: it is one quoted word, never code.
+TEST(HintText, ASubjectInACommandIsOneQuotedShellWord) {
+    EXPECT_EQ(hint_text(Hint{HintKind::merge_conflict, "$(touch x)/harmony.network.ports.toml"}),
+              "redo the merge as data: `harmony-ports git setup && git checkout -m "
+              "'$(touch x)/harmony.network.ports.toml'`, or edit it keeping both sides' entries");
+    EXPECT_EQ(hint_text(Hint{HintKind::name_pool, "a b;rm -rf ~"}),
+              "pass --pool 'a b;rm -rf ~' to use it");
+    EXPECT_EQ(hint_text(Hint{HintKind::name_registry_file, "/srv/it's"}),
+              "name the registry file inside it (e.g. '/srv/it'\\''s/harmony.network.ports.toml')");
+    EXPECT_EQ(hint_text(Hint{HintKind::reallocate, "a\nb"}),
+              "move it: harmony-ports release 'a\\x0ab' && harmony-ports allocate 'a\\x0ab'");
 }

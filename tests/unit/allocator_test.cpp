@@ -483,3 +483,12 @@ TEST(Allocator, AddedPoolsLeaveTheDefaultPool) {
               "no candidate ports for second in the default pool of "
               "25000-25009");
 }
+
+TEST(Allocator, APoolWhoseFirstPortIsAboveItsLastIsRefused) {
+    PortAllocator a(25000, 25999);
+    auto r = a.add_pool("upside", PortRange{25950, 25940}, false);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::invalid_argument);
+    EXPECT_EQ(r.error().message, "pool upside: first port 25950 is above last port 25940");
+    EXPECT_TRUE(a.registry().pools.empty());
+}

@@ -34,22 +34,28 @@ Expected<std::vector<Finding>> kube_findings(const Registry& registry, const std
     return check_kube(registry, *objects);
 }
 
-// The findings as `format` says, on stdout or atomically into `output`.
-Expected<void> write_report(const std::string& format, const std::string& output,
+// Where the report goes: stdout or atomically into `file`, never over one of `inputs`.
+struct ReportTarget {
+    const std::string& file;
+    const std::vector<CommandInput>& inputs;
+};
+
+// The findings as `format` says, on stdout or atomically into the target's file.
+Expected<void> write_report(const std::string& format, const ReportTarget& to,
                             const std::string& label, const Registry& registry,
                             const std::vector<Finding>& findings) {
     if (format == "prometheus") {
         const auto now =
             std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-        return emit(render_check_metrics(registry, findings, label, now), output);
+        return emit(render_check_metrics(registry, findings, label, now), to.file, to.inputs);
     }
     if (format == "json") {
-        return emit(findings_json(findings), output);
+        return emit(findings_json(findings), to.file, to.inputs);
     }
-    if (!output.empty() && output != "-") {
+    if (!to.file.empty() && to.file != "-") {
         return emit(fmt::format("checked {}\n{}", util::printable_text(label, 200),
                                 findings_text(findings, false)),
-                    output);
+                    to.file, to.inputs);
     }
     print_out("checked {}\n", util::terminal_safe(label));
     print_findings(findings);
@@ -152,8 +158,11 @@ std::function<int()> setup_check(CLI::App& app, const GlobalOptions& global) {
         if (!checked) {
             return report(checked.error());
         }
-        auto written = write_report(o->json ? "json" : o->format, o->output, store->get().label(),
-                                    checked->registry, checked->findings);
+        auto inputs = store_files(global, store->get());
+        inputs.push_back(CommandInput{o->topology, "the topology file"});
+        inputs.push_back(CommandInput{o->kube, "the kubectl input"});
+        auto written = write_report(o->json ? "json" : o->format, ReportTarget{o->output, inputs},
+                                    store->get().label(), checked->registry, checked->findings);
         if (!written) {
             return report(written.error());
         }

@@ -58,7 +58,9 @@ std::function<int()> setup_export(CLI::App& app, const GlobalOptions& global) {
         if (!text) {
             return report(text.error());
         }
-        if (auto ok = emit(*text, o->output); !ok) {
+        auto inputs = std::move(loaded->inputs);
+        inputs.push_back(CommandInput{o->topology, "the topology file"});
+        if (auto ok = emit(*text, o->output, inputs); !ok) {
             return report(ok.error());
         }
         return 0;

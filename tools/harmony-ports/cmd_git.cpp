@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "output.hpp"
 #include "util/printable.hpp"
+#include "util/shell_word.hpp"
 
 namespace harmony::cli {
 
@@ -35,7 +36,7 @@ std::string driver_command() {
         }
         dirs = colon == std::string_view::npos ? "" : dirs.substr(colon + 1);
     }
-    return shell_word(self.string());
+    return util::shell_word(self.string());
 }
 
 void print_setup(const GitSetupReport& report, const std::string& command) {

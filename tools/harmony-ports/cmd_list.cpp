@@ -4,6 +4,7 @@
 
 #include <harmony/network/check.hpp>
 #include <harmony/network/export.hpp>
+#include <harmony/network/registry_lookup.hpp>
 
 #include "commands.hpp"
 #include "live.hpp"
@@ -13,16 +14,13 @@
 namespace harmony::cli {
 namespace {
 
-void print_allocations(const Registry& r, const std::string& pool_filter, bool headers) {
+void print_allocations(const Registry& r, bool headers) {
     if (headers) {
         print_out("{:<32} {:<12} {:<8} {:<14} {:<16} {}\n", "NAME", "PORTS", "PROTO", "POOL",
                   "OWNER", "NOTES");
     }
     std::size_t shown = 0;
     for (const auto& a : r.allocations) {
-        if (!pool_filter.empty() && a.pool != (pool_filter == "default" ? "" : pool_filter)) {
-            continue;
-        }
         ++shown;
         print_out("{:<32} {:<12} {:<8} {:<14} {:<16} {}\n", or_dash(a.name, 63),
                   a.ports.to_string(), to_string(a.protocols), or_dash(a.pool, 63),
@@ -57,20 +55,20 @@ void print_quarantine(const Registry& r) {
 
 // Every free-text cell goes through or_dash (printable_text): a registry is untrusted input,
 // and the default view shows even a registry that does not validate. Without headers only the
-// allocation rows are left: the other tables need their headers to be told apart.
-void print_table(const Registry& r, const std::string& label, const std::string& pool_filter,
-                 bool headers) {
+// allocation rows are left: the other tables need their headers to be told apart. A registry
+// `filtered` to one pool's allocations shows only them.
+void print_table(const Registry& r, const std::string& label, bool filtered, bool headers) {
     if (!headers) {
-        print_allocations(r, pool_filter, false);
+        print_allocations(r, false);
         return;
     }
     print_out("range {} ({} ports) from {}\n\n", r.range.to_string(), r.range.size(),
               util::terminal_safe(label));
-    print_allocations(r, pool_filter, true);
-    if (!r.pools.empty() && pool_filter.empty()) {
+    print_allocations(r, true);
+    if (!r.pools.empty() && !filtered) {
         print_pools(r);
     }
-    if (!r.released.empty() && pool_filter.empty()) {
+    if (!r.released.empty() && !filtered) {
         print_quarantine(r);
     }
 }
@@ -92,24 +90,18 @@ std::function<int()> setup_list(CLI::App& app, const GlobalOptions& global) {
         }
         Registry r = std::move(loaded->registry);
         canonicalize(r);
-        if (!opts->pool.empty() && opts->pool != "default") {
-            bool known = std::any_of(r.pools.begin(), r.pools.end(),
-                                     [&](const Pool& p) { return p.name == opts->pool; });
-            if (!known) {
-                return report(
-                    Error{ErrorCode::not_found, fmt::format("{}: no pool named '{}'", loaded->label,
-                                                            util::printable_text(opts->pool))});
+        if (!opts->pool.empty()) {
+            auto pool = lookup_pool(r, opts->pool, loaded->label);
+            if (!pool) {
+                return report(pool.error());
             }
+            std::erase_if(r.allocations, [&](const Allocation& a) { return a.pool != pool->name; });
         }
         if (opts->json) {
-            if (!opts->pool.empty()) {
-                std::string pool = opts->pool == "default" ? "" : opts->pool;
-                std::erase_if(r.allocations, [&](const Allocation& a) { return a.pool != pool; });
-            }
             write_out(render_list_json(r));
             return 0;
         }
-        print_table(r, loaded->label, opts->pool, !global.no_headers);
+        print_table(r, loaded->label, !opts->pool.empty(), !global.no_headers);
         return 0;
     };
 }
@@ -130,7 +122,7 @@ std::function<int()> setup_status(CLI::App& app, const GlobalOptions& global) {
         // The main job shows live conflicts too; a host that cannot be read only loses those.
         auto live = add_host_findings(registry, HostOptions{}, *findings);
         canonicalize(registry);
-        print_table(registry, (*store)->label(), "", !global.no_headers);
+        print_table(registry, (*store)->label(), false, !global.no_headers);
         write_out("\n");
         print_findings(*findings);
         if (!live) {

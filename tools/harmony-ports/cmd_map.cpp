@@ -139,7 +139,8 @@ std::function<int()> setup_map(CLI::App& app, const GlobalOptions& global) {
         }
         Expected<void> written;
         if (!o->html.empty()) {
-            written = emit(render_map_html(*map, store->get().label()), o->html);
+            written = emit(render_map_html(*map, store->get().label()), o->html,
+                           store_files(global, store->get()));
         } else if (o->json) {
             write_out(port_map_json(*map) + "\n");
         } else {

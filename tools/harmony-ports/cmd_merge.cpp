@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "output.hpp"
 #include "util/printable.hpp"
+#include "util/shell_word.hpp"
 
 namespace harmony::cli {
 
@@ -14,9 +15,9 @@ namespace {
 // The allocate command that places a left-out allocation again, with what it had.
 std::string allocate_again(const Allocation& a) {
     std::string command = "harmony-ports allocate ";
-    command += a.name;
+    command += util::shell_word(a.name);
     if (!a.pool.empty()) {
-        command += " --pool " + shell_word(a.pool);
+        command += " --pool " + util::shell_word(a.pool);
     }
     if (a.protocols != Protocols::tcp) {
         command += " --protocol ";
@@ -28,12 +29,13 @@ std::string allocate_again(const Allocation& a) {
     for (auto [flag, value] : {std::pair{" --owner ", &a.owner}, std::pair{" --notes ", &a.notes},
                                std::pair{" --process ", &a.process}}) {
         if (!value->empty()) {
-            command += flag + shell_word(*value);
+            command += flag + util::shell_word(*value);
         }
     }
     return command;
 }
 
+// `file` is the registry's path as given: shown printable, quoted as a shell word in commands.
 std::string settle_text(const MergeConflict& c, const std::string& file) {
     switch (c.remedy) {
         case MergeRemedy::keep:
@@ -42,9 +44,10 @@ std::string settle_text(const MergeConflict& c, const std::string& file) {
             return "place it again: " + allocate_again(*c.dropped);
         case MergeRemedy::release_again:
             return fmt::format("to release it as the other side did: harmony-ports release {}",
-                               c.subject);
+                               util::shell_word(c.subject));
         case MergeRemedy::edit:
-            return fmt::format("edit {} if the other side's value is wanted", file);
+            return fmt::format("edit {} if the other side's value is wanted",
+                               util::printable_text(file, 200));
     }
     return {};
 }
@@ -52,8 +55,8 @@ std::string settle_text(const MergeConflict& c, const std::string& file) {
 int report_conflicts(const MergeOutcome& outcome, const std::string& file) {
     const auto& conflicts = outcome.result.conflicts;
     print_err("merge",
-              fmt::format("{}: {} conflict{}; {}", file, conflicts.size(),
-                          conflicts.size() == 1 ? "" : "s",
+              fmt::format("{}: {} conflict{}; {}", util::printable_text(file, 200),
+                          conflicts.size(), conflicts.size() == 1 ? "" : "s",
                           outcome.written ? "the file holds a valid registry with ours' side of "
                                             "each"
                                           : "the file holds ours unchanged"));
@@ -61,7 +64,7 @@ int report_conflicts(const MergeOutcome& outcome, const std::string& file) {
         print_err("conflict", c.message);
         print_err("  settle", settle_text(c, file));
     }
-    print_err("then", fmt::format("git add {} && git commit", file));
+    print_err("then", fmt::format("git add {} && git commit", util::shell_word(file)));
     return 1;
 }
 
@@ -85,8 +88,7 @@ std::function<int()> setup_merge_driver(CLI::App& app, const GlobalOptions& /*gl
         if (outcome->result.conflicts.empty()) {
             return 0;
         }
-        std::string file = util::printable_text(o->path.empty() ? o->ours : o->path, 200);
-        return report_conflicts(*outcome, file);
+        return report_conflicts(*outcome, o->path.empty() ? o->ours : o->path);
     };
 }
 

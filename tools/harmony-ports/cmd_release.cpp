@@ -60,6 +60,9 @@ std::function<int()> setup_release(CLI::App& app, const GlobalOptions& global) {
         if (o->dry_run && !o->json) {
             return 0;
         }
+        if (!o->dry_run) {  // durable now: should printing fail, say that it was done
+            note_durable_change(fmt::format("released {} ({})", released.name, held));
+        }
         if (o->json) {
             nlohmann::ordered_json j{
                 {"name", released.name},

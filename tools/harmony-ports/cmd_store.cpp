@@ -98,7 +98,8 @@ std::function<int()> setup_store_snapshot(CLI::App& app, const GlobalOptions& gl
         if (!registry) {
             return report(registry.error());
         }
-        auto done = emit(render_registry(*registry, RegistryFormat::toml), *output);
+        auto done = emit(render_registry(*registry, RegistryFormat::toml), *output,
+                         store_files(global, **store));
         return done ? 0 : report(done.error());
     };
 }

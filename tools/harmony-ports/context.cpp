@@ -65,12 +65,12 @@ Expected<FleetOptions> fleet_options(const GlobalOptions& global) {
     fleet.tls_ca = global.store_tls_ca;
     fleet.tls_cert = global.store_tls_cert;
     fleet.tls_key = global.store_tls_key;
-    if (!global.store_timeout.empty()) {
-        auto timeout = parse_lock_timeout(global.store_timeout, "store timeout");
+    if (global.store_timeout) {
+        auto timeout = parse_store_timeout(*global.store_timeout, "store timeout");
         if (!timeout) {
             return std::unexpected(timeout.error());
         }
-        fleet.timeout = std::max(*timeout, std::chrono::milliseconds{1});
+        fleet.timeout = *timeout;
     }
     return fleet;
 }
@@ -79,8 +79,8 @@ Expected<StoreOptions> store_options(const GlobalOptions& global) {
     StoreOptions options;
     options.registry =
         global.registry.empty() ? registry_path_from_environment() : fs::path(global.registry);
-    if (!global.lock_timeout.empty()) {
-        auto timeout = parse_lock_timeout(global.lock_timeout, "lock timeout");
+    if (global.lock_timeout) {
+        auto timeout = parse_lock_timeout(*global.lock_timeout, "lock timeout");
         if (!timeout) {
             return std::unexpected(timeout.error());
         }
@@ -137,7 +137,7 @@ Expected<Loaded> load_for_reading(const GlobalOptions& global) {
     if (const auto* fleet = dynamic_cast<const FleetRegistryStore*>(store->get())) {
         label += fmt::format(" at revision {}", fleet->revision());
     }
-    return Loaded{std::move(label), std::move(*registry)};
+    return Loaded{std::move(label), std::move(*registry), store_files(global, **store)};
 }
 
 int report(const Error& error) {
@@ -155,25 +155,6 @@ int report(const Error& error) {
 
 std::string or_dash(std::string_view text, std::size_t limit) {
     return text.empty() ? std::string("-") : util::printable_text(text, limit);
-}
-
-std::string shell_word(std::string_view text) {
-    std::string_view shown = text;
-    constexpr std::string_view k_plain =
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.,/+:@=";
-    if (!shown.empty() && shown.find_first_not_of(k_plain) == std::string::npos) {
-        return std::string(shown);
-    }
-    std::string word = "'";
-    for (char c : shown) {
-        if (c == '\'') {
-            word += "'\\''";
-        } else {
-            word += c;
-        }
-    }
-    word += '\'';
-    return word;
 }
 
 std::string paint(std::string_view text, Severity severity, bool color) {
@@ -247,10 +228,28 @@ std::string findings_json(const std::vector<Finding>& findings) {
     return out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
-Expected<void> emit(const std::string& text, const std::string& path) {
+std::vector<CommandInput> store_files(const GlobalOptions& global, const RegistryStore& store) {
+    auto inputs = store_inputs(store, StoreOptions{});
+    for (const auto& [file, what] :
+         {std::pair{&global.store_creds, "the store's credentials file"},
+          std::pair{&global.store_tls_ca, "the store's CA file"},
+          std::pair{&global.store_tls_cert, "the store's client certificate"},
+          std::pair{&global.store_tls_key, "the store's client key"}}) {
+        if (!file->empty()) {
+            inputs.push_back(CommandInput{*file, what});
+        }
+    }
+    return inputs;
+}
+
+Expected<void> emit(const std::string& text, const std::string& path,
+                    const std::vector<CommandInput>& inputs) {
     if (path.empty() || path == "-") {
         write_out(text);  // a failed write is reported when the command ends
         return {};
+    }
+    if (auto ok = require_output_not_input(path, inputs); !ok) {
+        return ok;
     }
     return write_file_atomically(path, text);
 }

@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <harmony/network/command_files.hpp>
 #include <harmony/network/error.hpp>
 #include <harmony/network/fleet_store.hpp>
 #include <harmony/network/policy.hpp>
@@ -22,17 +23,18 @@ using namespace harmony::network;
 
 // Global options, filled by CLI11 before a sub-command runs.
 struct GlobalOptions {
-    std::string registry;      // --registry PATH
-    std::string lock_timeout;  // --lock-timeout SECONDS (text: the library reads it as decimal)
+    std::string registry;  // --registry PATH
+    // --lock-timeout SECONDS (text: the library reads it as decimal; given empty, refused)
+    std::optional<std::string> lock_timeout;
     std::string store;         // --store URL
     std::string store_creds;   // --store-creds FILE
     std::string store_tls_ca;  // --store-tls-ca FILE
     std::string store_tls_cert;
     std::string store_tls_key;
-    std::string store_timeout;   // --store-timeout SECONDS
-    std::string color = "auto";  // --color auto|always|never
-    bool no_headers = false;     // --no-headers: tables without their header lines
-    bool quiet = false;          // -q, --quiet
+    std::optional<std::string> store_timeout;  // --store-timeout SECONDS (given empty: refused)
+    std::string color = "auto";                // --color auto|always|never
+    bool no_headers = false;                   // --no-headers: tables without their header lines
+    bool quiet = false;                        // -q, --quiet
 };
 
 // Adds --registry, --lock-timeout, the --store options, --color, --no-headers and -q to `app`.
@@ -53,10 +55,12 @@ Expected<std::unique_ptr<RegistryStore>> open_store(const GlobalOptions& global)
 // The fleet store those options name. Error: invalid_argument when none is named.
 Expected<std::unique_ptr<FleetRegistryStore>> open_fleet_store(const GlobalOptions& global);
 
-// The registry to read (validated, or the embedded ADR-014 default) and where it came from.
+// The registry to read (validated, or the embedded ADR-014 default), where it came from and
+// the files reading it read.
 struct Loaded {
     std::string label;
     Registry registry;
+    std::vector<CommandInput> inputs;
 };
 Expected<Loaded> load_for_reading(const GlobalOptions& global);
 
@@ -67,11 +71,6 @@ int report(const Error& error);
 
 // A table cell: "-" for empty text, else the text made printable and cut to `limit` characters.
 std::string or_dash(std::string_view text, std::size_t limit = 80);
-
-// `text` as one shell word, for a command a message suggests or git runs: single-quoted
-// unless it holds only bytes no shell treats specially (print it through print_err or
-// printable_text, which escape control bytes).
-std::string shell_word(std::string_view text);
 
 // `text` wrapped in an ANSI colour for `severity` when colour is on (color_enabled()), or when
 // `color` says so.
@@ -87,7 +86,13 @@ void print_findings(const std::vector<Finding>& findings);
 // The `check --json` document.
 std::string findings_json(const std::vector<Finding>& findings);
 
-// Writes `text` to stdout, or atomically to `path` when given.
-Expected<void> emit(const std::string& text, const std::string& path);
+// The files a command reading `store` has read: the store's own (store_inputs) and the
+// --store-creds and --store-tls-* files named.
+std::vector<CommandInput> store_files(const GlobalOptions& global, const RegistryStore& store);
+
+// Writes `text` to stdout, or atomically to `path` when given, unless `path` is one of
+// `inputs` (then invalid_argument, and nothing is written).
+Expected<void> emit(const std::string& text, const std::string& path,
+                    const std::vector<CommandInput>& inputs);
 
 }  // namespace harmony::cli

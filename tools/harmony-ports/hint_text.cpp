@@ -4,13 +4,14 @@
 
 #include <harmony/network/registry_file.hpp>
 
-#include "util/printable.hpp"
+#include "util/shell_word.hpp"
 
 namespace harmony::cli {
 using network::HintKind;
 
 std::string hint_text(const Hint& hint) {
-    const std::string s = util::printable_text(hint.subject);
+    // Every subject lands in a command or a path the user may paste: one quoted shell word.
+    const std::string s = util::shell_word(hint.subject);
     switch (hint.kind) {
         case HintKind::none:
             return {};
@@ -30,8 +31,9 @@ std::string hint_text(const Hint& hint) {
             return "write `harmony-ports export --format sysctl` to "
                    "/etc/sysctl.d/60-harmony-ports.conf and run `sysctl --system`";
         case HintKind::name_registry_file:
-            return fmt::format("name the registry file inside it (e.g. {}/{})", s,
-                               network::k_registry_file);
+            return fmt::format(
+                "name the registry file inside it (e.g. {})",
+                util::shell_word(hint.subject + "/" + std::string(network::k_registry_file)));
         case HintKind::wait_longer:
             return "wait with --lock-timeout SECONDS (HARMONY_PORTS_LOCK_TIMEOUT) or stop the "
                    "holder";

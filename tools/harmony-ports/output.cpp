@@ -24,6 +24,7 @@ OutputMode g_mode;
 StreamState g_out;
 StreamState g_err;
 network::Hint g_durable;
+std::string g_done;
 
 void remember(StreamState& state, int error) {
     if (!state.failed) {
@@ -104,6 +105,10 @@ void note_durable_change(network::Hint hint) {
     g_durable = std::move(hint);
 }
 
+void note_durable_change(std::string done) {
+    g_done = std::move(done);
+}
+
 int finish_output(int code) {
     // stdout first, while errno still says why; CLI11 writes help and version text through
     // std::cout, which shares stdout's buffer (sync_with_stdio) and fails with it.
@@ -115,7 +120,8 @@ int finish_output(int code) {
         remember(g_out, 0);
     }
     if (g_out.failed) {
-        std::string message = "cannot write to standard output";
+        std::string message =
+            g_done.empty() ? "cannot write to standard output" : g_done + " but could not print it";
         if (g_out.error > 0) {
             message += fmt::format(": {}", std::strerror(g_out.error));
         }

@@ -2,6 +2,7 @@
 // disk, /dev/full, a closed pipe) is never a silent success: finish_output() makes it exit 3.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -52,9 +53,14 @@ void write_err(std::string_view text);
 // allocated and saved (HintKind::show_allocation): finish_output() adds it to its message.
 void note_durable_change(network::Hint hint);
 
+// Says what a command has done for good, e.g. "released web (25010/tcp)": should standard output
+// fail after this point, finish_output() says "DONE but could not print it: REASON" instead.
+void note_durable_change(std::string done);
+
 // Flushes standard output. Returns `code` when every byte reached its file; otherwise prints
-// "harmony-ports: error: cannot write to standard output: REASON[; HINT]" (when standard
-// error still works) and returns 3. Called once, when a command is done.
+// "harmony-ports: error: cannot write to standard output: REASON[; HINT]" (or, after a noted
+// change, "harmony-ports: error: DONE but could not print it: REASON") when standard error still
+// works, and returns 3. Called once, when a command is done.
 int finish_output(int code);
 
 }  // namespace harmony::cli

@@ -80,7 +80,8 @@ class PortAllocator {
     // name). Error: not_found (with a suggestion).
     Expected<Released> release(std::string_view name, const ReleaseOptions& options = {});
 
-    // Adds a named pool. Errors: invalid_argument (bad name, outside range), conflict (overlap).
+    // Adds a named pool. Errors: invalid_argument (bad name, first port above last, outside
+    // range), conflict (overlap).
     Expected<void> add_pool(std::string_view name, PortRange ports, bool reserved);
 
     // Drops quarantine entries whose period ended before `now`.

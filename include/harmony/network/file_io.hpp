@@ -49,8 +49,9 @@ Expected<NamedInput> read_input(std::string_view name);
 // fsync, rename over the target, fsync of the folder. Keeps the old file's mode, owner and
 // group (the group at least, when the caller may not give the file away). Refuses, changing
 // nothing: a target that is not a regular file (invalid_argument), a file without write
-// permission bits, even for root ("read-only"), and a file the caller may not write
-// ("permission denied") — both permission_denied.
+// permission bits, even for root ("read-only"), a file on a read-only file system ("read-only
+// file system") and a file the caller may not write ("permission denied") — all
+// permission_denied.
 Expected<void> write_file_atomically(const std::filesystem::path& path, std::string_view text);
 
 // Removes temporary files that write_file_atomically left beside `path` (in its real folder)

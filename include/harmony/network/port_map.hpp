@@ -93,8 +93,9 @@ struct PortMapInput {
 // registered, free, in that precedence. Errors: invalid_argument when `shown` is not a valid range.
 Expected<PortMap> build_port_map(const Registry& registry, PortMapInput input);
 
-// The ports of the pool named `name`. Error: not_found naming the pool (with the closest
-// name as a did-you-mean when there is one).
+// The ports of the pool `name` names, as lookup_pool finds it ("default": the default pool,
+// mapped over the registry's range). Error: not_found "no pool named 'NAME' in the registry"
+// (with the closest name as a did-you-mean when there is one).
 Expected<PortRange> pool_ports(const Registry& registry, std::string_view name);
 
 // The sockets of a scan as holders on this host (host empty), one per listener.

@@ -37,6 +37,12 @@ struct LockOptions {
 Expected<std::chrono::milliseconds> parse_lock_timeout(std::string_view text,
                                                        std::string_view what);
 
+// Reads a store timeout in whole seconds, 1-86400, from text ("5"): unlike a lock, a store
+// must be given time to answer, so 0 (which no request could meet), signs and empty text are
+// refused. Error: invalid_argument naming `what`.
+Expected<std::chrono::milliseconds> parse_store_timeout(std::string_view text,
+                                                        std::string_view what);
+
 // The holder of the FLOCK write lock on device `major:minor`, inode `inode`, in the text of
 // /proc/locks; pid 0 when no line matches. Never fails: malformed lines are skipped.
 int find_flock_holder(std::string_view proc_locks, unsigned major, unsigned minor,
