@@ -180,3 +180,70 @@ TEST(StoreFault, UnreachableStoreIsAnEnvironmentErrorWithinTheTimeout) {
         expect_no_secret(r, secret);
     }
 }
+
+namespace {
+
+// Publishes `value` at `key` of the default bucket as a raw NATS client would (no checks).
+void raw_put(const NatsServer& server, const std::string& key, const std::string& value) {
+    const std::string reply = nats_exchange(
+        server.port(),
+        fmt::format("CONNECT {{\"verbose\":false}}\r\nPUB $KV.{}.{} {}\r\n{}\r\nPING\r\n", k_bucket,
+                    key, value.size(), value));
+    ASSERT_NE(reply.find("PONG"), std::string::npos) << reply;
+}
+
+}  // namespace
+
+TEST_F(StoreFaultOneServer, GarbageKeysAreFindingsTheRestStaysUsableAndRepairRemovesThem) {
+    auto web = hp(store, {"allocate", "web"}, work.path());
+    ASSERT_EQ(web.exit_code, 0) << web.err;
+    raw_put(*server, "name.garbage", "not json");
+    raw_put(*server, "port.tcp.25999", "{]");
+    raw_put(*server, "garbage", "{}");
+    std::this_thread::sleep_for(300ms);
+    auto list = hp(store, {"list", "--json"}, work.path());
+    EXPECT_EQ(list.exit_code, 0) << list.err;
+    EXPECT_EQ(listed_ports(store, work.path()).count("web"), 1U);
+    auto pinned = hp(store, {"allocate", "thief", "--port", "25999"}, work.path());
+    EXPECT_NE(pinned.exit_code, 0) << "a port under an unreadable claim was given away";
+    EXPECT_EQ(hp(store, {"allocate", "after-garbage"}, work.path()).exit_code, 0);
+    EXPECT_EQ(hp(store, {"store", "snapshot"}, work.path()).exit_code, 0);
+    int invalid = 0;
+    for (const auto& f : store_findings(store, work.path())) {
+        invalid += f["code"] == "store-invalid-key" ? 1 : 0;
+    }
+    EXPECT_EQ(invalid, 3);
+    auto repair = hp(store, {"store", "repair", "--grace", "0"}, work.path());
+    EXPECT_EQ(repair.exit_code, 0) << repair.err;
+    for (const char* key : {"name.garbage", "port.tcp.25999", "garbage"}) {
+        EXPECT_NE(repair.out.find(key), std::string::npos) << "repair does not say " << key;
+    }
+    EXPECT_TRUE(store_findings(store, work.path()).empty());
+    EXPECT_EQ(hp(store, {"allocate", "thief", "--port", "25999"}, work.path()).exit_code, 0);
+    EXPECT_EQ(listed_ports(store, work.path()).count("web"), 1U);
+}
+
+TEST_F(StoreFaultOneServer, InitAfterALostConfigKeepsEveryAllocation) {
+    auto web = hp(store, {"allocate", "web"}, work.path());
+    ASSERT_EQ(web.exit_code, 0) << web.err;
+    const int port = std::stoi(web.out);
+    // A delete marker, as `nats kv del` writes it.
+    const std::string reply = nats_exchange(
+        server->port(),
+        fmt::format("CONNECT {{\"verbose\":false,\"headers\":true}}\r\n"
+                    "HPUB $KV.{}.config 31 31\r\nNATS/1.0\r\nKV-Operation: DEL\r\n\r\n\r\n"
+                    "PING\r\n",
+                    k_bucket));
+    ASSERT_NE(reply.find("PONG"), std::string::npos) << reply;
+    std::this_thread::sleep_for(300ms);
+    auto list = hp(store, {"list"}, work.path());
+    EXPECT_NE(list.exit_code, 0);
+    EXPECT_NE(list.err.find("lost its registry config"), std::string::npos) << list.err;
+    auto init = hp(store, {"store", "init"}, work.path());
+    EXPECT_EQ(init.exit_code, 0) << init.err;
+    EXPECT_NE(init.out.find("kept"), std::string::npos) << init.out;
+    EXPECT_EQ(listed_ports(store, work.path())["web"], port);
+    EXPECT_NE(
+        hp(store, {"allocate", "thief", "--port", std::to_string(port)}, work.path()).exit_code, 0)
+        << "the restored store gave a held port away";
+}
