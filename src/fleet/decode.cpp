@@ -290,14 +290,13 @@ TimePoint seconds_of(std::int64_t ns) {
 }
 
 // Ports whose claim key is unreadable: nobody may be given them until the key is mended.
-void hold_unreadable_claims(const RawMap& raw, Materialized& out) {
+void hold_unreadable_claims(Materialized& out) {
     for (const auto& left : out.leftovers) {
         if (left.kind == Leftover::Kind::invalid_key && left.ports) {
-            const auto created = raw.find(left.key)->second.created_ns;
             out.held.push_back(Released{std::string(k_unreadable_holder),
                                         *left.ports,
                                         left.protocols,
-                                        seconds_of(created),
+                                        seconds_of(left.created_ns),
                                         never(),
                                         {}});
         }
@@ -345,12 +344,26 @@ Materialized materialize_keys(const RawMap& raw, std::string_view label) {
                                      claim.holder->name, one, claim.protocol, entry.created_ns});
         }
     }
-    hold_unreadable_claims(raw, out);
+    hold_unreadable_claims(out);
     canonicalize(out.registry);
     return out;
 }
 
 }  // namespace
+
+bool holds_entries(const Materialized& m) {
+    return m.records > 0 || !m.held.empty() || !m.registry.released.empty();
+}
+
+std::string ports_text(const Leftover& left) {
+    if (!left.ports) {
+        return {};
+    }
+    const auto [first, last] = *left.ports;
+    return fmt::format("{}/{}",
+                       first == last ? fmt::format("{}", first) : fmt::format("{}-{}", first, last),
+                       to_string(left.protocols));
+}
 
 bool registry_key(std::string_view key) {
     return key != k_intent_key && key != k_clock_key && !key.starts_with("intent.");

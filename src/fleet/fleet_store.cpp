@@ -48,16 +48,6 @@ Expected<Registry> FleetRegistryStore::read() {
 
 namespace {
 
-std::string ports_text(const fleet::Leftover& left) {
-    if (!left.ports) {
-        return {};
-    }
-    const auto [first, last] = *left.ports;
-    return fmt::format("{}/{}",
-                       first == last ? fmt::format("{}", first) : fmt::format("{}-{}", first, last),
-                       to_string(left.protocols));
-}
-
 std::string leftover_message(const fleet::Leftover& left, const std::string& label) {
     const std::string key = util::printable_text(left.key, 200);
     switch (left.kind) {
@@ -65,17 +55,17 @@ std::string leftover_message(const fleet::Leftover& left, const std::string& lab
             return fmt::format(
                 "store {}: port {} is claimed for {} by a transaction that did not "
                 "finish (key {}); no allocation holds it",
-                label, ports_text(left), left.service, key);
+                label, fleet::ports_text(left), left.service, key);
         case fleet::Leftover::Kind::incomplete_record:
             return fmt::format(
                 "store {}: the record of {} ({}) lacks claims on its ports (key "
                 "{}): an interrupted release or allocation",
-                label, left.service, ports_text(left), key);
+                label, left.service, fleet::ports_text(left), key);
         case fleet::Leftover::Kind::invalid_key:
             return left.ports ? fmt::format(
                                     "{}; port {} stays taken until the key is mended or "
                                     "removed",
-                                    left.problem, ports_text(left))
+                                    left.problem, fleet::ports_text(left))
                               : left.problem;
         case fleet::Leftover::Kind::stale_intent_part:
             return fmt::format(
@@ -138,10 +128,10 @@ bool same_place(const Allocation& a, const Allocation& b) {
 }
 
 // Refuses a replacement that drops or moves an allocation the store holds.
-Expected<void> keeps_allocations(const fleet::Materialized& now, const Registry& next,
+Expected<void> keeps_allocations(const Registry& now, const Registry& next,
                                  const std::string& label) {
     std::vector<std::string> lost;
-    for (const auto& a : now.registry.allocations) {
+    for (const auto& a : now.allocations) {
         auto kept = std::find_if(next.allocations.begin(), next.allocations.end(),
                                  [&](const Allocation& b) { return b.name == a.name; });
         if (kept == next.allocations.end() || !same_place(a, *kept)) {
@@ -172,17 +162,12 @@ Expected<void> FleetRegistryStore::replace(const Registry& registry, bool force)
     return fleet::replace_registry(
         *m_impl->registry, next,
         [&](const fleet::Materialized& now) -> Expected<void> {
-            return force ? Expected<void>{} : keeps_allocations(now, next, name);
+            return force ? Expected<void>{} : keeps_allocations(now.registry, next, name);
         },
         txn);
 }
 
 namespace {
-
-// Whether the bucket holds entries of a registry (records, claims, quarantine).
-bool holds_entries(const fleet::Materialized& m) {
-    return m.records > 0 || !m.held.empty() || !m.registry.released.empty();
-}
 
 // `config`'s settings (range, pools, quarantine days) over the allocator's entries.
 RegistryChange with_config_of(const Registry& config) {
@@ -206,12 +191,8 @@ Expected<void> restore_config(FleetRegistryStore& store, FleetRegistryStore::Imp
         init.from && (!init.from->allocations.empty() || !init.from->released.empty());
     if (from_entries) {
         // The file's allocations would replace the store's: only when they are the same.
-        auto same = keeps_allocations(held, result.registry, label);
-        Registry store_side = held.registry;
-        fleet::Materialized file_side;
-        file_side.registry = result.registry;
-        auto back = keeps_allocations(file_side, store_side, label);
-        if (!same || !back) {
+        if (!keeps_allocations(held.registry, result.registry, label) ||
+            !keeps_allocations(result.registry, held.registry, label)) {
             return fail(ErrorCode::already_exists,
                         fmt::format("store {} lost its registry config but holds {} allocations "
                                     "the new registry does not hold as they are; nothing changed",
@@ -254,7 +235,7 @@ Expected<void> load_initial(FleetRegistryStore& store, FleetRegistryStore::Impl&
                         fmt::format("store {} already holds a registry", label),
                         Hint{HintKind::overwrite, label});
         }
-    } else if (holds_entries(*held) && !init.force) {
+    } else if (fleet::holds_entries(*held) && !init.force) {
         return restore_config(store, impl, *held, init, result);
     }
     if (auto done = store.replace(result.registry, init.force); !done) {

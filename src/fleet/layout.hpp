@@ -140,6 +140,13 @@ std::string intent_part_key(std::string_view txn, std::size_t part);
 // The intent key's value committing `parts` parts that hold `keys` keys.
 std::string intent_value(std::string_view txn, std::size_t parts, std::size_t keys);
 
+// Whether the bucket holds entries of a registry besides a config (records, claims,
+// quarantine): a bucket without config but with entries lost its config.
+bool holds_entries(const Materialized& m);
+
+// A leftover's ports for messages: "25081/tcp", "25090-25092/tcp"; "" when it has none.
+std::string ports_text(const Leftover& left);
+
 // Whether `key` is one of the registry's own keys (config, name.*, port.*), which a
 // replacement rewrites; intent, its parts and the clock are not.
 bool registry_key(std::string_view key);

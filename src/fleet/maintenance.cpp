@@ -17,10 +17,6 @@ namespace {
 
 using fleet::Leftover;
 
-std::string ports_text(const Leftover& left) {
-    return fmt::format("{}/{}", left.ports ? left.ports->first : 0, to_string(left.protocols));
-}
-
 // The server's time now, in ns: the time it gives a write of the clock key (a dry run, which
 // writes nothing, takes the newest write the bucket holds: never later than now).
 Expected<std::int64_t> server_now(fleet::Bucket& bucket, std::string_view txn, bool dry_run) {
@@ -51,7 +47,8 @@ struct Repair {
     bool dry_run = false;
     RepairReport& report;
 
-    // Deletes `key` if it still holds revision `expected`; false when it changed meanwhile.
+    // Deletes `key` if it still holds the revision this repair read; false when it changed
+    // meanwhile.
     Expected<bool> remove(const std::string& key) {
         auto raw = bucket.keys().find(key);
         if (raw == bucket.keys().end() || raw->second.deleted) {
@@ -145,7 +142,7 @@ Expected<void> remove_orphans(Repair& repair, const std::string& service,
             ++repair.report.kept_changed;
             continue;
         }
-        repair.did(*left, fmt::format("orphan claim on {} removed", ports_text(*left)));
+        repair.did(*left, fmt::format("orphan claim on {} removed", fleet::ports_text(*left)));
     }
     return {};
 }

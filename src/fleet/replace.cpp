@@ -93,9 +93,7 @@ Expected<void> finish_intent(Bucket& bucket, std::string_view txn) {
             back_off(attempt);
         }
     }
-    return fail(ErrorCode::conflict,
-                fmt::format("store {}: {} attempts in a row lost a race with other writers",
-                            bucket.connection().label(), k_max_attempts));
+    return std::unexpected(lost_every_race(bucket.connection().label()));
 }
 
 namespace {
@@ -163,9 +161,7 @@ Expected<void> replace_registry(Bucket& bucket, const Registry& next, const Repl
         back_off(attempt);
     }
     (void)drop_parts(bucket, txn);
-    return fail(ErrorCode::conflict,
-                fmt::format("store {}: {} attempts in a row lost a race with other writers",
-                            bucket.connection().label(), k_max_attempts));
+    return std::unexpected(lost_every_race(bucket.connection().label()));
 }
 
 }  // namespace harmony::network::fleet

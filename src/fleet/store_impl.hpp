@@ -27,6 +27,8 @@ Expected<Materialized> current(Bucket& bucket, bool need_config);
 // How many times a transaction re-runs after losing a race, and the pause between.
 inline constexpr int k_max_attempts = 200;
 void back_off(int attempt);
+// conflict: k_max_attempts attempts in a row lost a race with other writers of `label`.
+Error lost_every_race(std::string_view label);
 
 // One transaction on the bucket: the change applied to what it holds now, then only the keys
 // that differ written, each compare-and-set, in an order that keeps every promise at every

@@ -145,7 +145,7 @@ Expected<bool> stands(Bucket& bucket, const Written& written, std::uint64_t base
 // The not_found error of a bucket without a registry config.
 Error no_config(const Materialized& m, const std::string& label) {
     const std::size_t kept = m.registry.allocations.size();
-    if (m.records == 0 && m.held.empty() && m.registry.released.empty()) {
+    if (!holds_entries(m)) {
         return Error{ErrorCode::not_found, fmt::format("store {} holds no registry", label),
                      Hint{HintKind::init_store, label}};
     }
@@ -163,6 +163,13 @@ void back_off(int attempt) {
     const int ceiling = 1 << std::min(attempt, 6);
     std::this_thread::sleep_for(std::chrono::microseconds(
         std::uniform_int_distribution<int>(50, 50 + 250 * ceiling)(random)));
+}
+
+Error lost_every_race(std::string_view label) {
+    return Error{ErrorCode::conflict,
+                 fmt::format("store {}: {} attempts in a row lost a race with other writers", label,
+                             k_max_attempts),
+                 {}};
 }
 
 std::string new_txn(std::uint64_t& counter) {
@@ -248,9 +255,7 @@ Expected<void> run_transaction(Bucket& bucket, const RegistryChange& change,
         }
         back_off(attempt);
     }
-    return fail(ErrorCode::conflict,
-                fmt::format("store {}: {} attempts in a row lost a race with other writers", label,
-                            k_max_attempts));
+    return std::unexpected(lost_every_race(label));
 }
 
 std::string hosts_bucket(const StoreUrl& url) {

@@ -122,7 +122,7 @@ std::function<int()> setup_allocate(CLI::App& app, const GlobalOptions& global) 
                           : fmt::format("{} already has {} (nothing to write)", o->name, held));
         } else {
             // Printed only after the registry is durable on disk; if printing fails, say so.
-            note_durable_change(Hint{HintKind::show_allocation, o->name});
+            note_durable_change({}, Hint{HintKind::show_allocation, o->name});
         }
         if (o->json) {
             nlohmann::ordered_json j{{"name", o->name},

@@ -101,12 +101,9 @@ void write_err(std::string_view text) {
     }
 }
 
-void note_durable_change(network::Hint hint) {
-    g_durable = std::move(hint);
-}
-
-void note_durable_change(std::string done) {
+void note_durable_change(std::string done, network::Hint hint) {
     g_done = std::move(done);
+    g_durable = std::move(hint);
 }
 
 int finish_output(int code) {

@@ -49,13 +49,10 @@ void print_err(std::string_view label, std::string_view text);
 // failure is remembered for finish_output().
 void write_err(std::string_view text);
 
-// Says what stays true when standard output fails after this point, e.g. that a port was
-// allocated and saved (HintKind::show_allocation): finish_output() adds it to its message.
-void note_durable_change(network::Hint hint);
-
-// Says what a command has done for good, e.g. "released web (25010/tcp)": should standard output
-// fail after this point, finish_output() says "DONE but could not print it: REASON" instead.
-void note_durable_change(std::string done);
+// Says what stays true when standard output fails after this point: `done`, what the command
+// did for good ("released web (25010/tcp)": the message becomes "DONE but could not print it:
+// REASON"), and/or a remedy (HintKind::show_allocation) that finish_output() adds to it.
+void note_durable_change(std::string done, network::Hint hint = {});
 
 // Flushes standard output. Returns `code` when every byte reached its file; otherwise prints
 // "harmony-ports: error: cannot write to standard output: REASON[; HINT]" (or, after a noted
